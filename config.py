@@ -1,0 +1,62 @@
+"""Configuration read from HELPDESK_* environment variables, with safe defaults for a laptop.
+
+Every setting is listed in README.md. Nothing secret lives in this file: when HELPDESK_SECRET_KEY is unset
+the app generates a key once and keeps it in ``instance/secret_key``.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("HELPDESK_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = os.environ.get("HELPDESK_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'helpdesk.db'}"
+    SEARCH_INDEX_DIR = os.environ.get("HELPDESK_SEARCH_INDEX_DIR") or str(BASE_DIR / "search_index")
+    # None means: generate once and keep under instance/ (see helpdesk.secret_key).
+    SECRET_KEY = os.environ.get("HELPDESK_SECRET_KEY") or None
+    INSTANCE_DIR = str(INSTANCE_DIR)
+
+    # Requests larger than this are refused with 413 and a clear message.
+    MAX_CONTENT_LENGTH = _int("HELPDESK_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+    MAX_TITLE_LENGTH = _int("HELPDESK_MAX_TITLE_LENGTH", 200)
+    MAX_BODY_LENGTH = _int("HELPDESK_MAX_BODY_LENGTH", 100_000)
+    MAX_TAGS = _int("HELPDESK_MAX_TAGS", 8)
+    MAX_TAG_LENGTH = _int("HELPDESK_MAX_TAG_LENGTH", 40)
+    ITEMS_PER_PAGE = _int("HELPDESK_ITEMS_PER_PAGE", 20)
+
+    LANGUAGES = {"en": "English", "sv": "Svenska"}
+    BABEL_DEFAULT_LOCALE = os.environ.get("HELPDESK_DEFAULT_LOCALE", "en")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("HELPDESK_TIMEZONE", "Europe/Stockholm")
+    # Languages a post may be written in (kept on every question and page; the search index stems by it).
+    CONTENT_LANGUAGES = {
+        "en": "English",
+        "sv": "Svenska",
+        "da": "Dansk",
+        "no": "Norsk",
+        "fi": "Suomi",
+        "de": "Deutsch",
+    }
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("HELPDESK_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("HELPDESK_SECURE_COOKIES", False)
+    WTF_CSRF_TIME_LIMIT = None
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

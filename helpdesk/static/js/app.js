@@ -1,0 +1,18 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  // The language switch submits as soon as a language is picked (its button stays for no-JS use).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    var button = select.form && select.form.querySelector("button[type=submit]");
+    if (button) button.hidden = true;
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Forms that do something hard to undo ask first: <form data-confirm="Are you sure?">.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+})();

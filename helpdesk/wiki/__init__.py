@@ -1,0 +1,9 @@
+"""The Markdown wiki: pages with nested paths, revisions, diffs, reverts and links between pages."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import views
+
+    app.register_blueprint(views.bp, url_prefix="/wiki")
