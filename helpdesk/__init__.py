@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, cli, errors, forum, i18n, secret_key, templating, wiki
+from . import auth, cli, errors, forum, i18n, models, secret_key, templating, wiki  # noqa: F401 (models: all tables)
 from .extensions import csrf, db, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
