@@ -1,6 +1,6 @@
 """Which language the interface speaks: the person's choice (the switch in the page), else the browser's."""
 
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 
 from .extensions import babel
@@ -10,6 +10,8 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands, imports, tests of services: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = list(current_app.config["LANGUAGES"])
     chosen = session.get("lang")
     if chosen in languages:
