@@ -1,12 +1,17 @@
+import re
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
 from ..tags import Tag, question_tags
 from ..utils import utcnow
+
+_SLUG_JUNK = re.compile(r"[^\w]+")
+# Words used by the forum's own addresses (/questions/<id>/edit ...): a question titled "Edit" gets no slug.
+_RESERVED_SLUGS = frozenset({"edit", "history", "vote", "close", "reopen", "answers", "revisions"})
 
 
 class Question(db.Model):
@@ -47,12 +52,28 @@ class Question(db.Model):
     def accepted_answer(self) -> "Answer | None":
         return next((a for a in self.answers if a.is_accepted), None)
 
+    @property
+    def slug(self) -> str | None:
+        """The title as a readable URL segment ("vpn-drops-every-hour"); None if nothing readable is left."""
+        slug = _SLUG_JUNK.sub("-", (self.title or "").lower()).strip("-_")[:80].rstrip("-_")
+        return slug if slug and slug not in _RESERVED_SLUGS else None
+
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.title[:30]!r}>"
 
 
 class Answer(db.Model):
     __tablename__ = "answers"
+    __table_args__ = (
+        # At most one accepted answer per question, even when two people accept at the same moment.
+        Index(
+            "ix_answers_one_accepted",
+            "question_id",
+            unique=True,
+            sqlite_where=text("is_accepted"),
+            postgresql_where=text("is_accepted"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
