@@ -1,0 +1,54 @@
+// Forum: votes are sent without reloading the page. Optional: without this file the vote forms post as usual.
+(function () {
+  "use strict";
+
+  if (!window.fetch || !window.FormData) return;
+
+  function postNormally(form, button) {
+    // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = button.name;
+    input.value = button.value;
+    form.appendChild(input);
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  document.querySelectorAll("form[data-vote-form]").forEach(function (form) {
+    var busy = false;
+    var message = form.querySelector("[data-vote-message]");
+    var score = form.querySelector("[data-score]");
+
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || button.name !== "value") return;
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      var data = new FormData(form);
+      data.set(button.name, button.value);
+      fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      })
+        .then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (result) {
+          if (result.ok) {
+            score.textContent = result.body.score;
+            form.querySelectorAll("button[name=value]").forEach(function (other) {
+              other.setAttribute("aria-pressed", other.value === result.body.vote ? "true" : "false");
+            });
+            if (message) message.textContent = "";
+          } else if (message) {
+            message.textContent = result.body.error || "";
+          }
+        })
+        .catch(function () { postNormally(form, button); })
+        .finally(function () { busy = false; });
+    });
+  });
+})();
