@@ -57,6 +57,11 @@ def can_edit_wiki(user) -> bool:
     return is_staff(user)
 
 
+def can_delete_page(user, page) -> bool:
+    """Deleting a wiki page (and its history) is for the same curators who edit it."""
+    return can_edit_wiki(user)
+
+
 def can_manage_users(user) -> bool:
     return is_admin(user)
 

@@ -4,6 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import views
+    from . import history, views  # noqa: F401 (history adds its routes to the views' blueprint)
 
     app.register_blueprint(views.bp, url_prefix="/wiki")

@@ -1,0 +1,28 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class PageForm(FlaskForm):
+    """A wiki page as its editor types it; the service checks the rules, the form only the shapes."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(_l("A title is required.")), Length(max=300)])
+    path = StringField(_l("Path"), validators=[Optional(), Length(max=300)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[DataRequired(_l("Write the text of the page."))])
+    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
+    lang = SelectField(_l("Language of the page"))
+    summary = StringField(_l("Summary of your change"), validators=[Optional(), Length(max=300)])
+    base_version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang.choices = dict(current_app.config["CONTENT_LANGUAGES"])  # {value: label}
+
+    def base_version_number(self) -> int:
+        """The version the editor started from; -1 when the form lost it (then any save is a conflict)."""
+        try:
+            return int(self.base_version.data)
+        except (TypeError, ValueError):
+            return -1
