@@ -8,8 +8,10 @@ from flask.cli import AppGroup
 
 from .auth.models import User
 from .auth.services import create_user, find_user_by_email, set_role
+from .demo.cli import demo_cli
 from .errors import UserError
 from .extensions import db
+from .import_cli import import_cli
 
 users_cli = AppGroup("users", help="Create and list accounts, change roles.")
 
@@ -66,3 +68,5 @@ def users_set_role(email: str, role: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(import_cli)
+    app.cli.add_command(demo_cli)
