@@ -387,3 +387,11 @@ def test_a_persons_questions_and_answers(make_user, make_question, make_answer):
 )
 def test_a_question_is_named_by_number_or_address(reference, expected):
     assert queries.question_id_from_reference(reference) == expected
+
+
+def test_wiki_links_in_posts_point_at_pages_or_say_they_are_missing(make_page, make_user):
+    page = make_page(title="VPN setup", path="network/vpn-setup")
+    question = services.ask_question(make_user(), "VPN", "See [[VPN setup]] and [[No such page]].", [])
+
+    assert f'<a class="wikilink" href="/wiki/{page.path}">VPN setup</a>' in question.body_html
+    assert 'class="wikilink missing"' in question.body_html

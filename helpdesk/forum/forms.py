@@ -35,6 +35,7 @@ class QuestionForm(FlaskForm):
 
 
 class EditQuestionForm(QuestionForm):
+    body = TextAreaField(_l("Question"))
     summary = StringField(_l("Edit summary"))
     # The revision the editor started from: a save on top of someone else's newer version is a conflict.
     base_revision = HiddenField()
@@ -45,6 +46,7 @@ class AnswerForm(FlaskForm):
 
 
 class EditAnswerForm(AnswerForm):
+    body = TextAreaField(_l("Answer"))
     summary = StringField(_l("Edit summary"))
     base_revision = HiddenField()
 
