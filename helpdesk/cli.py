@@ -7,17 +7,41 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .auth.models import User
-from .auth.services import create_user, find_user_by_email, set_role
+from .auth.services import (
+    check_password_strength,
+    create_user,
+    deactivate_user,
+    find_user_by_email,
+    reactivate_user,
+    set_role,
+)
 from .demo.cli import demo_cli
 from .errors import UserError
 from .extensions import db
 from .import_cli import import_cli
 
-users_cli = AppGroup("users", help="Create and list accounts, change roles.")
+users_cli = AppGroup("users", help="Create and list accounts, change roles, (de)activate, set passwords.")
 
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
+
+
+def _read_password() -> str:
+    """A password typed twice at a terminal, or the first line of standard input (for scripts)."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        _fail("No password given on standard input.")
+    return password
+
+
+def _user_or_fail(email: str) -> User:
+    user = find_user_by_email(email)
+    if user is None:
+        _fail(f"No account with the address {email}.")
+    return user
 
 
 @users_cli.command("create")
@@ -26,12 +50,7 @@ def _fail(message: str) -> None:
 @click.option("--role", default="employee", show_default=True, help="employee, staff, lead or admin.")
 def users_create(email: str, name: str, role: str) -> None:
     """Create an account; the password is read from standard input (first line)."""
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    if not password:
-        _fail("No password given on standard input.")
+    password = _read_password()
     try:
         user = create_user(email, name, role, password)
         db.session.commit()
@@ -54,9 +73,7 @@ def users_list() -> None:
 @click.argument("role")
 def users_set_role(email: str, role: str) -> None:
     """Change the role of the account with EMAIL to ROLE."""
-    user = find_user_by_email(email)
-    if user is None:
-        _fail(f"No account with the address {email}.")
+    user = _user_or_fail(email)
     try:
         set_role(user, role)
         db.session.commit()
@@ -64,6 +81,46 @@ def users_set_role(email: str, role: str) -> None:
         db.session.rollback()
         _fail(error.message)
     click.echo(f"{user.email} is now {user.role}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Stop the account with EMAIL from signing in (what they wrote stays)."""
+    user = _user_or_fail(email)
+    try:
+        deactivate_user(user)
+        db.session.commit()
+    except UserError as error:
+        db.session.rollback()
+        _fail(error.message)
+    click.echo(f"{user.email} can no longer sign in.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def users_reactivate(email: str) -> None:
+    """Let the deactivated account with EMAIL sign in again."""
+    user = _user_or_fail(email)
+    reactivate_user(user)
+    db.session.commit()
+    click.echo(f"{user.email} can sign in again.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def users_set_password(email: str) -> None:
+    """Set the password of the account with EMAIL, read from standard input (first line)."""
+    user = _user_or_fail(email)
+    password = _read_password()
+    try:
+        check_password_strength(password)
+    except UserError as error:
+        _fail(error.message)
+    user.set_password(password)
+    user.password_change_required = False
+    db.session.commit()
+    click.echo(f"The password of {user.email} is set.")
 
 
 def init_app(app: Flask) -> None:
