@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from helpdesk.errors import UserError
 from helpdesk.extensions import db
@@ -268,6 +269,31 @@ def test_the_asker_accepts_and_can_move_the_mark(make_user, make_question, make_
     services.unaccept_answer(first, asker)
     db.session.commit()
     assert not first.is_accepted and not question.is_solved
+
+
+def test_the_database_holds_one_accepted_answer_per_question(make_question, make_answer):
+    question = make_question()
+    first, second = make_answer(question=question), make_answer(question=question)
+    first.is_accepted = second.is_accepted = True
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_accepting_at_the_same_moment_as_someone_else_is_a_conflict(make_user, make_question, make_answer):
+    asker = make_user()
+    question = make_question(author=asker)
+    first, second = make_answer(question=question), make_answer(question=question)
+    assert not any(a.is_accepted for a in question.answers)  # what this request saw
+    # Meanwhile another request accepted the first answer (behind this session's back).
+    db.session.execute(
+        text("UPDATE answers SET is_accepted = :yes WHERE id = :id"), {"yes": True, "id": first.id}
+    )
+
+    with pytest.raises(UserError, match="at the same moment") as caught:
+        services.accept_answer(second, asker)
+    assert caught.value.status_code == 409
+    db.session.rollback()
 
 
 def test_staff_may_accept_but_other_people_may_not(make_answer, make_user):

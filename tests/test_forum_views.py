@@ -143,6 +143,12 @@ def test_a_thousand_character_title_gets_a_message_not_a_500(client, login, make
     assert "at most 200 characters long (this one has 1000)" in text(response)
 
 
+def test_the_ask_form_can_come_prefilled(client, login, make_user):
+    login(make_user())
+    html = text(client.get("/questions/ask?title=Printer+jams&tags=printer"))
+    assert 'value="Printer jams"' in html and 'value="printer"' in html
+
+
 def test_the_language_defaults_to_the_interface_language(client, login, make_user):
     login(make_user())
     html = text(client.get("/questions/ask", headers={"Accept-Language": "sv-SE,sv;q=0.9"}))

@@ -47,7 +47,7 @@ def require_action(allowed: bool, back: str) -> None:
     if not current_user.is_authenticated:
         if wants_json():
             raise UserError(_("Please sign in first."), 401)
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         abort(redirect(url_for("auth.login", next=back)))
     abort(403)
 
@@ -141,9 +141,12 @@ def answer(answer_id: int):
 
 @bp.route("/questions/ask", methods=["GET", "POST"])
 def ask():
-    """The ask form; anonymous visitors are sent to sign in first."""
+    """The ask form (``?title=...&tags=...`` fill it in); anonymous visitors are sent to sign in first."""
     require(permissions.can_ask(current_user))
     form = QuestionForm()
+    if request.method == "GET":
+        form.title.data = request.args.get("title", "")[:1000]
+        form.tags.data = request.args.get("tags", "")[:1000]
     if form.validate_on_submit():
         try:
             question = services.ask_question(
