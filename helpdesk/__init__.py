@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, cli, errors, forum, i18n, models, secret_key, templating, wiki  # noqa: F401 (models: all tables)
+from . import auth, cli, errors, forum, i18n, models, search, secret_key, templating, wiki  # noqa: F401 (models: all tables)
 from .extensions import csrf, db, login_manager, migrate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -16,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     secret_key.ensure(app)
     init_extensions(app)
+    search.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     auth.init_app(app)

@@ -19,6 +19,7 @@ from .demo.cli import demo_cli
 from .errors import UserError
 from .extensions import db
 from .import_cli import import_cli
+from .search.cli import search_cli
 
 users_cli = AppGroup("users", help="Create and list accounts, change roles, (de)activate, set passwords.")
 
@@ -127,3 +128,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(search_cli)

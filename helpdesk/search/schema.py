@@ -1,0 +1,75 @@
+"""The index schema: one document per question thread (``question:12``) and per wiki page (``page:5``).
+
+Text lives in "parts" (title, body, answers, accepted, extra). Each part has a language-neutral field named
+after it (``title``) and a stemmed field per language (``title_sv``, ``title_en`` ...); a document fills the
+neutral fields and the fields of its own language. ``accepted`` holds the accepted answer alone so it can be
+weighted above the other answers; ``extra`` holds tag words and a page's path words. ``spell`` is the
+vocabulary for "did you mean". Filters and facets use the ID fields (kind, space, lang, tags); stored fields
+carry what a result line shows, including short summaries, so results never re-read the database.
+
+Bump SCHEMA_VERSION when fields change: the indexer then refuses to write into an older index and asks for
+``flask search rebuild``.
+"""
+
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import LANGUAGES, language_analyzer, neutral_analyzer, spell_analyzer
+
+SCHEMA_VERSION = 1
+
+KINDS = ("question", "page")
+# Query-time weight of each text part (BM25F sums the fields a word matches in).
+PART_BOOSTS = {"title": 3.0, "accepted": 1.6, "extra": 1.5, "body": 1.0, "answers": 0.6}
+LANGUAGE_PARTS = ("title", "body", "answers", "accepted")
+# Every space is public until spaces exist; documents then carry their space's key.
+PUBLIC_SPACE = "public"
+
+
+def language_field(part: str, lang: str) -> str:
+    return f"{part}_{lang}"
+
+
+def text_fields() -> dict[str, float]:
+    """Every field a free-text word is looked up in, with its boost."""
+    fields = dict(PART_BOOSTS)
+    for part in LANGUAGE_PARTS:
+        for lang in LANGUAGES:
+            fields[language_field(part, lang)] = PART_BOOSTS[part]
+    return fields
+
+
+def field_language(fieldname: str) -> str | None:
+    """``"body_sv"`` -> ``"sv"``; neutral fields -> None."""
+    part, _, lang = fieldname.rpartition("_")
+    return lang if part in LANGUAGE_PARTS and lang in LANGUAGES else None
+
+
+def build_schema() -> Schema:
+    neutral = neutral_analyzer()
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "kind": ID(stored=True),
+        "obj_id": STORED(),
+        "external_id": ID(stored=True),
+        "space": ID(stored=True),
+        "lang": ID(stored=True),
+        "tags": KEYWORD(stored=True, commas=True, lowercase=True),
+        "path": ID(stored=True),
+        "solved": BOOLEAN(stored=True),
+        "closed": BOOLEAN(stored=True),
+        "duplicate_of": STORED(),
+        "votes": NUMERIC(int, bits=32, signed=True, stored=True, sortable=True),
+        "answer_count": STORED(),
+        "created": DATETIME(stored=True, sortable=True),
+        "updated": DATETIME(stored=True, sortable=True),
+        "summary": STORED(),
+        "accepted_summary": STORED(),
+        "spell": TEXT(analyzer=spell_analyzer(), phrase=False),
+    }
+    for part in PART_BOOSTS:
+        fields[part] = TEXT(analyzer=neutral, stored=(part == "title"))
+    for lang in LANGUAGES:
+        analyzer = language_analyzer(lang)
+        for part in LANGUAGE_PARTS:
+            fields[language_field(part, lang)] = TEXT(analyzer=analyzer)
+    return Schema(**fields)

@@ -1,0 +1,119 @@
+"""Threads and pages like a text: ``similar()`` for the ask form (deflection), ``related()`` for a sidebar.
+
+A long question is never parsed whole (parse time grows with length): its title words count double, and only
+the body's key terms are added, chosen by tf-idf against the index's own statistics (a word the index has
+never seen, in any form, cannot match and is skipped). The query is an Or of those words over every field, so
+the best matches share the most distinctive words. Hits far below the best one are dropped.
+"""
+
+import math
+from collections import Counter
+
+from flask import current_app
+from whoosh.query import Or, Term
+
+from ..utils import clean_line, clean_text
+from .analysis import LANGUAGES, language_form, tokens
+from .highlight import TermMatcher
+from .hits import Hit, make_hit
+from .indexer import current_store
+from .matching import content_words, docs, present_fields, run, text_query, visible_docs
+from .schema import language_field
+from .store import searcher_for
+
+MAX_TITLE_CHARS = 300
+MAX_BODY_CHARS = 8000
+MAX_TITLE_WORDS = 16
+BODY_KEY_TERMS = 10
+TITLE_BOOST = 2.0
+MAX_LIMIT = 20
+# A hit scoring under this share of the best hit's score is noise, not a similar question.
+MIN_RELATIVE_SCORE = 0.2
+_NEUTRAL_PARTS = ("title", "body", "accepted", "answers")
+
+
+def _document_frequency(reader, word: str) -> int:
+    """How many documents hold ``word`` (neutral form) in a text field, or its stem in some language."""
+    df = max(reader.doc_frequency(part, word) for part in _NEUTRAL_PARTS)
+    if df:
+        return df
+    return max(
+        reader.doc_frequency(language_field("body", lang), language_form(word, lang)) for lang in LANGUAGES
+    )
+
+
+def key_terms(searcher, text: str, number: int = BODY_KEY_TERMS) -> list[str]:
+    """The ``number`` most distinctive words of ``text`` (neutral forms), by tf-idf over the index."""
+    field = searcher.schema["body"]
+    counts = Counter(field.process_text(text, mode="index"))
+    reader = searcher.reader()
+    total = max(1, reader.doc_count())
+    scored = []
+    for word, tf in counts.items():
+        df = _document_frequency(reader, word)
+        if df:
+            scored.append(((1 + math.log(tf)) * math.log(1 + total / df), word))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [word for _, word in scored[:number]]
+
+
+def similar(
+    title: str,
+    body: str = "",
+    *,
+    visible_spaces=None,
+    limit: int = 5,
+    exclude=None,
+) -> list[Hit]:
+    """Up to ``limit`` threads and pages most like a question with this title and body, best first.
+
+    ``visible_spaces``: None (no restriction) or the space keys the asker may see. ``exclude``: a document id
+    (``"question:12"``) or several, never returned. Each hit's ``matched`` lists the words it shares with the
+    text, and its ``title_html``/``snippet_html`` mark them. Too little text gives [], never an error.
+    """
+    title = clean_line(title)[:MAX_TITLE_CHARS]
+    body = clean_text(body)[:MAX_BODY_CHARS]
+    limit = min(max(1, int(limit)), MAX_LIMIT)
+    searcher = searcher_for(current_store())
+    if searcher is None:
+        return []
+    fields = present_fields(searcher)
+    title_words = list(dict.fromkeys(word.lower() for word, _, _ in tokens(title)))
+    title_words = content_words(title_words)[:MAX_TITLE_WORDS] if title_words else []
+    clauses = [text_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
+    if body:
+        seen = {
+            field_word for word in title_words for field_word in searcher.schema["body"].process_text(word)
+        }
+        clauses += [
+            text_query(searcher, word, fields) for word in key_terms(searcher, body) if word not in seen
+        ]
+    clauses = [clause for clause in clauses if clause is not None]
+    if not clauses:
+        return []
+    allowed = visible_docs(searcher, visible_spaces)
+    if allowed is not None and not allowed:
+        return []
+    excluded = [exclude] if isinstance(exclude, str) else list(exclude or ())
+    restricted = docs(searcher, Or([Term("id", doc_id) for doc_id in excluded])) if excluded else set()
+    query = Or(clauses) if len(clauses) > 1 else clauses[0]
+    time_limit = current_app.config["SEARCH_TIME_LIMIT"]
+    found, _ = run(searcher, query, allow=allowed, restrict=restricted, time_limit=time_limit, limit=limit)
+    matcher = TermMatcher.from_terms(query.all_terms())
+    hits = []
+    best = found.top_n[0][0] if found.top_n else 0.0
+    for score, docnum in found.top_n[:limit]:
+        if best and score < best * MIN_RELATIVE_SCORE:
+            break
+        hits.append(make_hit(searcher.stored_fields(docnum), score, matcher))
+    return hits
+
+
+def related(item, limit: int = 5, *, visible_spaces=None) -> list[Hit]:
+    """Threads and pages like ``item`` (a Question or a Page), never ``item`` itself: for a "Related" box."""
+    kind = "page" if hasattr(item, "path") else "question"
+    body = item.body or ""
+    accepted = getattr(item, "accepted_answer", None)
+    if accepted is not None:
+        body = f"{body}\n\n{accepted.body}"
+    return similar(item.title, body, visible_spaces=visible_spaces, limit=limit, exclude=f"{kind}:{item.id}")

@@ -1,0 +1,110 @@
+"""similar() for the ask form and related() for a sidebar: close titles first, key terms of long questions."""
+
+import pytest
+
+from helpdesk.search import related, similar
+from helpdesk.search.documents import question_document
+from helpdesk.search.store import IndexStore
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user(role="staff")
+
+
+@pytest.fixture
+def threads(author, make_question, make_answer, make_page):
+    outlook = make_question(
+        author,
+        "Outlook asks for my password again and again",
+        "Every few minutes a password prompt appears.",
+        tags=["outlook"],
+    )
+    make_answer(outlook, author, body="Clear the saved credentials in Credential Manager.")
+    printer = make_question(
+        author, "Printer on floor 4 prints blank pages", "The toner is new.", tags=["printer"]
+    )
+    teams = make_question(
+        author, "Teams camera not working in meetings", "The camera light stays off.", tags=["teams"]
+    )
+    page = make_page(
+        title="Resetting your Windows password",
+        path="accounts/password",
+        body="Press Ctrl+Alt+Del and choose Change a password.",
+        tags=["password"],
+        author=author,
+    )
+    swedish = make_question(author, "Skrivaren skriver ut tomma sidor", "Tonern är ny.", lang="sv")
+    return {"outlook": outlook, "printer": printer, "teams": teams, "page": page, "swedish": swedish}
+
+
+def doc_ids(hits) -> list[str]:
+    return [hit.doc_id for hit in hits]
+
+
+def test_similar_finds_the_thread_whose_title_is_close(threads):
+    hits = similar("Outlook keeps asking for password")
+    assert hits[0].doc_id == f"question:{threads['outlook'].id}"
+    assert {"outlook", "password"} <= set(hits[0].matched)
+    assert "<mark>Outlook</mark>" in hits[0].title_html
+
+
+def test_similar_uses_the_body_of_a_long_question(threads):
+    body = (
+        "I came back from holiday and since then something is wrong. " * 30
+        + "The toner cartridge is brand new but every page comes out blank. " * 3
+    )
+    hits = similar("Problem since my holiday", body)
+    assert hits and hits[0].doc_id == f"question:{threads['printer'].id}"
+
+
+def test_similar_finds_pages_and_other_languages(threads):
+    assert f"page:{threads['page'].id}" in doc_ids(similar("How do I change my Windows password?"))
+    assert doc_ids(similar("Skrivare skriver tomma sidor"))[0] == f"question:{threads['swedish'].id}"
+
+
+def test_similar_leaves_out_what_is_excluded_and_what_is_not_visible(app, threads):
+    outlook = threads["outlook"]
+    assert f"question:{outlook.id}" not in doc_ids(
+        similar("Outlook password", exclude=f"question:{outlook.id}")
+    )
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    document = question_document(outlook)
+    document["space"] = "board"
+    writer = store.open_index(store.current_generation()).writer()
+    writer.update_document(**document)
+    writer.commit()
+    assert f"question:{outlook.id}" not in doc_ids(similar("Outlook password", visible_spaces={"public"}))
+    assert f"question:{outlook.id}" in doc_ids(
+        similar("Outlook password", visible_spaces={"public", "board"})
+    )
+    assert similar("Outlook password", visible_spaces=set()) == []
+
+
+@pytest.mark.parametrize("title", ["", "   ", "?", "the", "and or not", "(((", "*"])
+def test_similar_with_too_little_text_is_empty_not_an_error(threads, title):
+    assert similar(title) == []
+
+
+def test_similar_copes_with_huge_and_odd_input(threads):
+    assert isinstance(similar("x" * 100_000, "y" * 1_000_000), list)
+    assert isinstance(similar("NOT NOT NOT \x00 outlook", "AND OR ((( " * 1000), list)
+    assert len(similar("password", limit=1000)) <= 20
+
+
+def test_similar_respects_the_limit_and_drops_weak_matches(threads):
+    assert len(similar("Outlook password printer camera", limit=2)) == 2
+    hits = similar("Outlook asks for my password again and again")
+    assert all(hit.score >= hits[0].score * 0.2 for hit in hits)
+
+
+def test_related_never_includes_the_item_itself(threads):
+    hits = related(threads["outlook"])
+    assert f"question:{threads['outlook'].id}" not in doc_ids(hits)
+    assert f"page:{threads['page'].id}" in doc_ids(hits)
+    page_hits = related(threads["page"], limit=3)
+    assert f"page:{threads['page'].id}" not in doc_ids(page_hits) and len(page_hits) <= 3
+
+
+def test_similar_without_an_index_is_empty(app):
+    assert similar("Outlook password") == []
