@@ -59,4 +59,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = _bool("HELPDESK_SECURE_COOKIES", False)
     WTF_CSRF_TIME_LIMIT = None
 
+    # werkzeug's method string; tests use a cheaper one, production keeps scrypt.
+    PASSWORD_HASH_METHOD = "scrypt"
+
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

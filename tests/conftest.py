@@ -4,11 +4,14 @@ Set HELPDESK_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/tes
 PostgreSQL; otherwise every test gets its own SQLite file.
 """
 
+import contextvars
 import itertools
 import os
 import shutil
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from helpdesk import create_app
@@ -28,7 +31,25 @@ def _settings(tmp_path, database_url: str) -> dict:
         "INSTANCE_DIR": str(tmp_path / "instance"),
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "helpdesk.test",
+        # Real hashes with few rounds: scrypt's 0.15 s per person would dominate the run.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The ``app`` fixture keeps an app context open for the test's own code; without this, requests would share
+    its ``g`` (the signed-in user, the locale) and its database session. After each request the test's session
+    forgets what it had loaded, so the test reads what the request saved.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # already isolated (a redirect being followed)
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +73,7 @@ def app(tmp_path, _schema_template):
         shutil.copy(_schema_template, tmp_path / "test.db")
         url = f"sqlite:///{tmp_path / 'test.db'}"
     app = create_app(_settings(tmp_path, url))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -1,41 +1,14 @@
 """The admin's list of accounts: who may see it, filters, roles, the last-admin rule, (de)activation and
 accounts created with a one-time password."""
 
-from functools import partial
 
 import pytest
-from flask import g, request_started
-from werkzeug.security import generate_password_hash
 
-from helpdesk.auth import models, services
+from helpdesk.auth import services
 from helpdesk.auth.models import User
 from helpdesk.errors import UserError
 from helpdesk.extensions import db
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Real hashes, fewer rounds: scrypt's 0.15 s per password would dominate these tests."""
-    monkeypatch.setattr(
-        models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
-
-
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """Forget the signed-in user between requests, as separate requests in production do.
-
-    The ``app`` fixture keeps one app context (and so one ``g``) open across every request of a test, where
-    flask-login caches the current user; two test clients in one test would otherwise share it.
-    """
-
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 @pytest.fixture

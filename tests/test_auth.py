@@ -1,25 +1,15 @@
 """Signing in and out, choosing a password, and profiles."""
 
-from functools import partial
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from helpdesk.auth import models, queries, services
+from helpdesk.auth import queries, services
 from helpdesk.auth.models import User
 from helpdesk.errors import UserError
 from helpdesk.extensions import db
 from helpdesk.forum.services import accept_answer
 from helpdesk.wiki.services import edit_page
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Real hashes, fewer rounds: scrypt's 0.15 s per password would dominate these tests."""
-    monkeypatch.setattr(
-        models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
 
 
 def sign_in(client, email, password=PASSWORD, **extra):

@@ -12,17 +12,6 @@ from helpdesk.forum import queries, services
 from helpdesk.forum.models import Answer, PostRevision, Question, Vote
 
 
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """Each factory-made post has a new author: a deliberately slow hash per person would dominate the run."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "helpdesk.auth.models.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
-
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 

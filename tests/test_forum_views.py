@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from helpdesk.extensions import db
@@ -11,25 +10,6 @@ from helpdesk.forum import services
 from helpdesk.forum.models import Answer, Question
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """Each factory-made post has a new author: a deliberately slow hash per person would dominate the run."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "helpdesk.auth.models.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """The ``app`` fixture keeps one app context open for the whole test, so ``g`` (where Flask-Login keeps
-    the signed-in user and Flask-Babel the locale) would carry over between requests; in production each
-    request starts with an empty one."""
-    app.before_request_funcs.setdefault(None, []).insert(0, lambda: vars(g).clear())
 
 
 def text(response) -> str:

@@ -1,23 +1,13 @@
 """``flask --app wsgi users ...``: accounts from the command line, passwords read from standard input."""
 
-from functools import partial
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from helpdesk.auth import models, services
+from helpdesk.auth import services
 from helpdesk.auth.models import User
 from helpdesk.extensions import db
 
 GOOD_PASSWORD = "a long enough passphrase"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Real hashes, fewer rounds: scrypt's 0.15 s per password would dominate these tests."""
-    monkeypatch.setattr(
-        models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    )
 
 
 def users(runner, *args, stdin: str | None = None):

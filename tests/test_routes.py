@@ -1,0 +1,76 @@
+"""Every route the app has, visited by every kind of visitor: never a server error.
+
+Routes are read from the URL map, so a route added later is covered without touching this file; a route with a
+path parameter this file cannot fill makes the test fail and say which.
+"""
+
+import pytest
+from flask import url_for
+
+from helpdesk.extensions import db
+
+PASSWORD = "correct horse battery staple"
+
+ROLES = ["anonymous", "employee", "staff", "lead", "admin"]
+
+
+@pytest.fixture
+def seeded(make_user, make_question, make_answer, make_page):
+    asker = make_user(name="Asker")
+    question = make_question(author=asker, tags=["vpn"])
+    answer = make_answer(question=question)
+    page = make_page(title="VPN setup", path="network/vpn-setup", body="Connect with [[Missing page]].")
+    return {
+        "question_id": question.id,
+        "answer_id": answer.id,
+        "user_id": asker.id,
+        "path": page.path,
+        "number": 1,
+        "name": "vpn",
+        "title": page.title,
+        "filename": "css/app.css",
+        "slug": question.slug,
+    }
+
+
+def _urls(app, values, method):
+    """(rule, url) for every rule answering ``method``, with its parameters filled from ``values``."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if method not in rule.methods:
+            continue
+        missing = [arg for arg in rule.arguments if arg not in values]
+        assert not missing, f"{rule.rule}: add a value for {missing} to the seeded fixture"
+        with app.test_request_context():
+            found.append((rule.rule, url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})))
+    return found
+
+
+def _client_as(app, role, make_user):
+    client = app.test_client()
+    if role != "anonymous":
+        user = make_user(role=role)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_answers_without_a_server_error(app, seeded, make_user, role):
+    client = _client_as(app, role, make_user)
+    for rule, url in _urls(app, seeded, "GET"):
+        response = client.get(url)
+        response.close()
+        assert response.status_code < 500, f"GET {url} ({rule}) as {role}: {response.status_code}"
+        db.session.rollback()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_action_refuses_empty_input_without_a_server_error(app, seeded, make_user, role):
+    client = _client_as(app, role, make_user)
+    for rule, url in _urls(app, seeded, "POST"):
+        if url == "/logout":
+            continue
+        response = client.post(url, data={})
+        assert response.status_code < 500, f"POST {url} ({rule}) as {role}: {response.status_code}"
+        db.session.rollback()
