@@ -16,6 +16,7 @@ from .analysis import LANGUAGES
 from .schema import LANGUAGE_PARTS, PUBLIC_SPACE, language_field
 
 SUMMARY_CHARS = 1000
+SPELL_CHARS = 3000
 # A thread with hundreds of answers should not become a megabyte document; the first answers count most.
 MAX_ANSWER_CHARS = 60_000
 BATCH = 500
@@ -43,6 +44,11 @@ def plain_text(markdown_text: str | None) -> str:
     text = _LINE_MARK.sub("", text)
     text = _EMPHASIS.sub("", text).replace("|", " ")
     return "\n".join(_BLANKS.sub(" ", line).strip() for line in text.splitlines() if line.strip())
+
+
+def _spell_text(*parts: str) -> str:
+    """The words "did you mean" draws on: titles and the start of bodies, where words are spelt best."""
+    return "\n".join(part[:SPELL_CHARS] for part in parts)
 
 
 def _summary(text: str) -> str:
@@ -85,7 +91,7 @@ def question_document(question: Question) -> dict:
         "updated": max(d for d in (question.updated_at, question.activity_at, question.created_at) if d),
         "summary": _summary(body),
         "accepted_summary": _summary(accepted_text),
-        "spell": "\n".join((question.title, body, accepted_text)),
+        "spell": _spell_text(question.title, body, accepted_text),
     }
     _add_text(doc, "title", question.title, lang)
     _add_text(doc, "body", body, lang)
@@ -116,7 +122,7 @@ def page_document(page: Page) -> dict:
         "updated": page.updated_at or page.created_at,
         "summary": _summary(body),
         "accepted_summary": "",
-        "spell": "\n".join((page.title, body)),
+        "spell": _spell_text(page.title, body),
     }
     _add_text(doc, "title", page.title, lang)
     _add_text(doc, "body", body, lang)

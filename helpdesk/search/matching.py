@@ -82,15 +82,28 @@ def _analysed(searcher, fieldname: str, text: str) -> list[str]:
     return list(searcher.schema[fieldname].process_text(text, mode="query"))
 
 
-def text_query(searcher, text: str, fields: dict[str, float], boost: float = 1.0) -> Query | None:
-    """``text`` (a word, or a phrase) in any of ``fields``; None when every field drops it (a stop word)."""
+def _has_positions(searcher, fieldname: str) -> bool:
+    return searcher.schema[fieldname].format.supports("positions")
+
+
+def text_query(
+    searcher, text: str, fields: dict[str, float], boost: float = 1.0, phrase: bool = False
+) -> Query | None:
+    """``text`` (a word, or a quoted phrase) in any of ``fields``; None when every field drops it.
+
+    A quoted phrase is looked for only where word positions are kept (the neutral fields).
+    """
     subqueries = []
     for fieldname, field_boost in fields.items():
+        if phrase and not _has_positions(searcher, fieldname):
+            continue
         terms = _analysed(searcher, fieldname, text)
         if len(terms) == 1:
             subqueries.append(Term(fieldname, terms[0], boost=field_boost * boost))
-        elif terms:
+        elif terms and _has_positions(searcher, fieldname):
             subqueries.append(Phrase(fieldname, terms, boost=field_boost * boost))
+        elif terms:  # a stemmed field keeps no positions: all the words, in any order
+            subqueries.append(And([Term(fieldname, t, boost=field_boost * boost) for t in terms]))
     if not subqueries:
         return None
     return subqueries[0] if len(subqueries) == 1 else Or(subqueries)
@@ -112,7 +125,7 @@ def main_query(searcher, words: list[str], phrases: list[str], relaxed: bool = F
     if words and not phrases and all(is_stopword(word) for word in words):
         return None  # "how to", "the och": nothing to look for
     clauses = [q for q in (text_query(searcher, w, fields) for w in content_words(words)) if q is not None]
-    clauses += [q for q in (text_query(searcher, p, fields) for p in phrases) if q is not None]
+    clauses += [q for q in (text_query(searcher, p, fields, phrase=True) for p in phrases) if q is not None]
     if not clauses:
         return None
     if len(clauses) == 1:
@@ -125,10 +138,10 @@ def docs(searcher, query: Query) -> set[int]:
 
 
 def visible_docs(searcher, visible_spaces) -> set[int] | None:
-    """Document numbers in the spaces given (None: no restriction). Cached for the searcher's lifetime."""
+    """Document numbers in the spaces given (None: no restriction; keys compare as text), cached."""
     if visible_spaces is None:
         return None
-    key = frozenset(visible_spaces)
+    key = frozenset(str(space) for space in visible_spaces)
     filters = _cache(searcher)["filters"]
     if key not in filters:
         filters[key] = docs(searcher, Or([Term("space", s) for s in sorted(key)])) if key else set()

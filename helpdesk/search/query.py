@@ -108,7 +108,9 @@ def _allowed(searcher, parsed: ParsedQuery, visible_spaces, kind, tag, lang, sol
 
 
 def _restricted(searcher, parsed: ParsedQuery, exclude=()) -> set[int]:
-    clauses = [text_query(searcher, text, present_fields(searcher)) for text in parsed.excluded]
+    clauses = [
+        text_query(searcher, text, present_fields(searcher), phrase=" " in text) for text in parsed.excluded
+    ]
     clauses += [Term("tags", name) for name in parsed.excluded_tags]
     clauses += [Term("kind", value) for value in parsed.excluded_kinds]
     clauses += [Term("lang", value) for value in parsed.excluded_langs]
@@ -135,6 +137,8 @@ def search(
     the text. Raises UserError for input that cannot be searched (too few letters, an unknown ``kind:`` ...).
     """
     parsed = parse_query(text)
+    # An empty form field ("") means "not given".
+    kind, tag, lang, sort = kind or None, tag or None, lang or None, sort or "relevance"
     page, per_page = _validated(kind, lang, sort, page, per_page)
     results = SearchResults(
         query=parsed.text, page=page, per_page=per_page, sort=sort, truncated=parsed.truncated

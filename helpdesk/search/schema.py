@@ -1,11 +1,12 @@
 """The index schema: one document per question thread (``question:12``) and per wiki page (``page:5``).
 
 Text lives in "parts" (title, body, answers, accepted, extra). Each part has a language-neutral field named
-after it (``title``) and a stemmed field per language (``title_sv``, ``title_en`` ...); a document fills the
-neutral fields and the fields of its own language. ``accepted`` holds the accepted answer alone so it can be
-weighted above the other answers; ``extra`` holds tag words and a page's path words. ``spell`` is the
-vocabulary for "did you mean". Filters and facets use the ID fields (kind, space, lang, tags); stored fields
-carry what a result line shows, including short summaries, so results never re-read the database.
+after it (``title``; word positions kept, for phrases) and a stemmed field per language for the first four
+(``title_sv``, ``title_en`` ...; no positions); a document fills the neutral fields and the fields of its own
+language. ``accepted`` holds the accepted answer alone so it can be weighted above the other answers;
+``extra`` holds tag words and a page's path words. ``spell`` is the vocabulary for "did you mean". Filters and
+facets use the ID fields (kind, space, lang, tags); stored fields carry what a result line shows, including
+short summaries, so results never re-read the database.
 
 Bump SCHEMA_VERSION when fields change: the indexer then refuses to write into an older index and asks for
 ``flask search rebuild``.
@@ -71,5 +72,6 @@ def build_schema() -> Schema:
     for lang in LANGUAGES:
         analyzer = language_analyzer(lang)
         for part in LANGUAGE_PARTS:
-            fields[language_field(part, lang)] = TEXT(analyzer=analyzer)
+            # No positions: phrases are matched in the neutral fields; this halves the stemmed fields' cost.
+            fields[language_field(part, lang)] = TEXT(analyzer=analyzer, phrase=False)
     return Schema(**fields)

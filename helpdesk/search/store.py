@@ -14,11 +14,14 @@ commit and cursor write together), so the cursor never claims more than the inde
 per thread (Whoosh readers share file handles) and reopened when the index or CURRENT changes.
 """
 
+import atexit
 import json
+import logging
 import os
 import shutil
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +31,8 @@ from whoosh.index import EmptyIndexError
 from whoosh.util.filelock import FileLock
 
 from .schema import SCHEMA_VERSION, build_schema
+
+log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 CURSOR = "cursor.json"
@@ -100,13 +105,18 @@ class IndexStore:
 
     @staticmethod
     def read_cursor(path: Path) -> Cursor:
-        data = json.loads((path / CURSOR).read_text())
-        return Cursor(
-            seq=int(data.get("seq", 0)),
-            gaps={str(k): float(v) for k, v in (data.get("gaps") or {}).items()},
-            schema=int(data.get("schema", 0)),
-            synced_at=data.get("synced_at"),
-        )
+        """The generation's cursor; an unreadable one reads as schema 0, which asks for a rebuild."""
+        try:
+            data = json.loads((path / CURSOR).read_text())
+            return Cursor(
+                seq=int(data.get("seq", 0)),
+                gaps={str(k): float(v) for k, v in (data.get("gaps") or {}).items()},
+                schema=int(data.get("schema", 0)),
+                synced_at=data.get("synced_at"),
+            )
+        except (OSError, ValueError, TypeError, AttributeError):
+            log.warning("The search index cursor %s cannot be read; run flask search rebuild.", path / CURSOR)
+            return Cursor(seq=0, schema=0)
 
     @staticmethod
     def write_cursor(path: Path, cursor: Cursor) -> None:
@@ -146,6 +156,19 @@ def _write_atomically(target: Path, content: str) -> None:
 # Searchers kept open between requests -----------------------------------------------------------------------
 
 _local = threading.local()
+# Every searcher kept open by any thread, so they can all be closed when the process exits.
+_open_searchers: "weakref.WeakSet" = weakref.WeakSet()
+
+
+@atexit.register
+def close_cached_searchers() -> None:
+    """Close the searchers kept between requests (they reopen on the next search)."""
+    for searcher in list(_open_searchers):
+        searcher.close()
+    _open_searchers.clear()
+    cache = getattr(_local, "searchers", None)
+    if cache is not None:
+        cache.clear()
 
 
 def searcher_for(store: IndexStore):
@@ -180,6 +203,7 @@ def searcher_for(store: IndexStore):
             # deletions, so every replaced document comes back (measured: 1 document, refreshed count 2).
             searcher.close()
             searcher = IndexStore.open_index(generation).searcher()
+    _open_searchers.add(searcher)
     cache[key] = (generation, searcher)
     cache.move_to_end(key)
     while len(cache) > _SEARCHERS_PER_THREAD:
