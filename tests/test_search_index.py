@@ -43,6 +43,16 @@ def test_editing_a_question_replaces_its_document(make_question, make_user):
     assert search("tag:audio").total == 1
 
 
+def test_repeated_edits_leave_one_document(make_question, make_user):
+    staff = make_user(role="staff")
+    question = make_question(title="Docking station number one")
+    for n in range(3):
+        edit_question(question, staff, f"Docking station revision {n}", question.body, ["hardware"])
+        db.session.commit()
+        assert search("docking station").total == 1
+    assert hits("docking station")[f"question:{question.id}"].title == "Docking station revision 2"
+
+
 def test_an_answer_is_searchable_in_its_thread(make_question, make_answer):
     question = make_question(title="Excel crashes on start")
     make_answer(question, body="Start Excel in **safe mode** and disable the add-ins.")

@@ -8,7 +8,7 @@ from sqlalchemy import func, insert, select, update
 from helpdesk import create_app
 from helpdesk.extensions import db
 from helpdesk.forum.services import ask_question
-from helpdesk.search import indexer, search
+from helpdesk.search import indexer, outbox, search
 from helpdesk.search.indexer import drain
 from helpdesk.search.models import SearchChange
 from helpdesk.search.status import status
@@ -74,10 +74,22 @@ def test_sync_builds_the_index_when_there_is_none(app, runner, make_question):
     assert found("badge reader") == {f"question:{question.id}"}
 
 
+def test_a_commit_builds_a_missing_index_only_for_a_small_database(app, runner, make_question, monkeypatch):
+    monkeypatch.setattr(outbox, "AUTO_BUILD_LIMIT", 1)
+    first = make_question(title="First printer question")
+    assert found("printer") == {f"question:{first.id}"}  # one thread: built at the commit
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    store.discard(store.current_generation())
+    second = make_question(title="Second printer question")
+    assert store.current_generation() is None  # two threads: left to the operator
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    assert found("printer") == {f"question:{first.id}", f"question:{second.id}"}
+
+
 def test_a_failing_drain_after_commit_is_logged_not_raised(app, make_question, monkeypatch, caplog):
     make_question(title="An index exists already")
 
-    def broken(wait=0.0):
+    def broken(wait=0.0, max_build=None):
         raise OSError("disk full")
 
     monkeypatch.setattr(indexer, "drain", broken)
@@ -225,3 +237,33 @@ def test_two_processes_writing_at_once_lose_nothing(app, make_user, make_questio
     assert search("alpha workstation").total == count
     assert search("bravo workstation").total == count
     assert status().questions == 2 * count + 1
+
+
+def test_sync_watch_keeps_draining_until_stopped(app, runner, make_question, monkeypatch):
+    make_question(title="An index exists already")
+    app.config["SEARCH_DRAIN_ON_COMMIT"] = False
+    naps = []
+
+    def nap(seconds):
+        naps.append(seconds)
+        if len(naps) == 1:
+            make_question(title="Posted while sync was watching")
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("helpdesk.search.cli.time.sleep", nap)
+    result = runner.invoke(args=["search", "sync", "--watch", "--interval", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert naps == [0.5, 0.5]
+    assert "Applied 1 changes to 1 documents" in result.output and "Stopped." in result.output
+    assert found("posted while sync watching")
+
+
+def test_an_unreadable_cursor_asks_for_a_rebuild(app, runner, make_question):
+    make_question(title="Anything at all")
+    generation = IndexStore(app.config["SEARCH_INDEX_DIR"]).current_generation()
+    (generation / "cursor.json").write_text("{not json")
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code != 0 and "Run: flask search rebuild" in result.output
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["search", "sync"]).exit_code == 0

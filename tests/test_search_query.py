@@ -162,6 +162,7 @@ def test_is_solved_and_unsolved(corpus, make_answer, make_user):
 
 def test_keyword_arguments_narrow_like_the_operators(corpus):
     assert ids(search("vpn", kind="page")) == {doc(corpus["page"])}
+    assert ids(search("vpn", kind="", tag="", lang="", sort="")) == {doc(corpus["vpn"]), doc(corpus["page"])}
     assert ids(search("vpn", tag="Network")) == {doc(corpus["vpn"])}
     assert ids(search("skrivare", lang="sv")) == {doc(corpus["printer"])}
 
@@ -365,6 +366,7 @@ def test_documents_outside_the_visible_spaces_are_never_shown_or_counted(author,
     members = search("vpn", visible_spaces={"public", "board"})
     assert doc(secret) in ids(members) and members.total == 3
     assert search("vpn").total == 3  # None: no restriction (before spaces exist)
+    assert search("vpn", visible_spaces=["public"]).total == 2  # any iterable of keys
     assert search("vpn", visible_spaces=set()).total == 0
 
 

@@ -9,7 +9,7 @@ rely on å, ä, ö and ü. The ``spell`` analyser keeps words as written (lower 
 vocabulary for "did you mean".
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import stemmer_for_language, stopwords_for_language
@@ -66,6 +66,7 @@ def stemmer(lang: str):
     return stemmer_for_language(lang)
 
 
+@lru_cache(maxsize=50_000)
 def language_form(word: str, lang: str) -> str:
     """The term ``word`` (one lower-cased token) becomes in ``lang``'s fields."""
     return fold(stemmer(lang)(word.lower()))

@@ -21,7 +21,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..forum.models import Question
 from ..utils import utcnow
+from ..wiki.models import Page
 from .documents import iter_documents, load_documents
 from .models import SearchChange
 from .schema import SCHEMA_VERSION
@@ -76,15 +78,18 @@ def _max_seq(session: Session) -> int:
     return session.scalar(select(func.max(SearchChange.seq))) or 0
 
 
-def drain(wait: float = 0.0) -> DrainResult:
+def drain(wait: float = 0.0, max_build: int | None = None) -> DrainResult:
     """Apply pending changes to the live index. ``wait``: seconds to wait for another writer (0: don't wait).
 
-    Raises IndexOutdated when the live index has another schema version.
+    When there is no index yet (or the change log restarted below its cursor) one is built from the database;
+    with ``max_build``, only if the database holds at most that many threads and pages (a request should not
+    spend minutes on it: ``flask search rebuild`` does). Raises IndexOutdated when the live index has another
+    schema version.
     """
     store = current_store()
     generation = store.current_generation()
     if generation is None:
-        return _build_first(wait)
+        return _build_first(wait, max_build)
     lock = store.sync_lock(generation)
     if not acquire(lock, wait):
         return DrainResult(skipped=True)
@@ -102,11 +107,20 @@ def drain(wait: float = 0.0) -> DrainResult:
     finally:
         lock.release()
     if reset:
-        return _build_first(wait, force=True)
+        return _build_first(wait, max_build, force=True)
     return result
 
 
-def _build_first(wait: float, force: bool = False) -> DrainResult:
+def _searchable_rows() -> int:
+    with Session(db.engine) as session:
+        questions = session.scalar(select(func.count()).select_from(Question)) or 0
+        return questions + (session.scalar(select(func.count()).select_from(Page)) or 0)
+
+
+def _build_first(wait: float, max_build: int | None, force: bool = False) -> DrainResult:
+    if max_build is not None and _searchable_rows() > max_build:
+        log.warning("There is no up-to-date search index; run: flask search rebuild")
+        return DrainResult(skipped=True)
     try:
         built = rebuild(wait=wait, only_if_missing=not force)
     except RebuildRunning:

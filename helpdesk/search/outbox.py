@@ -26,6 +26,9 @@ from .models import SearchChange
 
 log = logging.getLogger(__name__)
 
+# With no index yet, a commit builds one only for a database this small (a fresh install, a test); a larger
+# one waits for `flask search rebuild`, rather than holding up somebody's request for minutes.
+AUTO_BUILD_LIMIT = 2000
 _PENDING = "search_changes_pending"
 _TAG_DOCS = "search_tag_docs"
 
@@ -103,7 +106,7 @@ def after_commit(session: Session) -> None:
     from .indexer import drain
 
     try:
-        drain(wait=0.0)
+        drain(wait=0.0, max_build=AUTO_BUILD_LIMIT)
     except Exception:
         # The change rows are committed: `flask search sync` or the next drain applies them.
         log.exception("Updating the search index after a commit failed; the changes stay queued.")
