@@ -158,6 +158,8 @@ def test_is_solved_and_unsolved(corpus, make_answer, make_user):
     assert ids(search("anyconnect is:solved")) == {doc(corpus["vpn"])}
     assert ids(search("anyconnect is:unsolved")) == {doc(corpus["page"])}
     assert ids(search("anyconnect", solved=True)) == {doc(corpus["vpn"])}
+    assert ids(search("anyconnect", solved="false")) == {doc(corpus["page"])}
+    assert search("anyconnect", solved="").total == 2
 
 
 def test_keyword_arguments_narrow_like_the_operators(corpus):
@@ -270,7 +272,15 @@ def test_only_common_words_is_explained(corpus):
 
 
 @pytest.mark.parametrize(
-    "options", [{"kind": "user"}, {"lang": "xx"}, {"sort": "votes"}, {"page": "two"}, {"page": 10_000}]
+    "options",
+    [
+        {"kind": "user"},
+        {"lang": "xx"},
+        {"sort": "votes"},
+        {"page": "two"},
+        {"page": 10_000},
+        {"solved": "maybe"},
+    ],
 )
 def test_bad_keyword_arguments_are_user_errors(corpus, options):
     with pytest.raises(UserError):
@@ -346,6 +356,12 @@ def test_did_you_mean_corrects_a_misspelt_word(corpus):
 
 def test_did_you_mean_keeps_the_rest_of_the_query(corpus):
     assert search("skrivaen tag:skrivare").suggestion == "skrivaren tag:skrivare"
+
+
+def test_did_you_mean_when_only_the_other_words_matched(corpus):
+    results = search("anyconect tunnel")
+    assert results.relaxed and results.total == 1
+    assert results.suggestion == "anyconnect tunnel"
 
 
 def test_no_suggestion_when_the_words_are_known(corpus):

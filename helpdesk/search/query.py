@@ -4,8 +4,9 @@ Flow: parse (``parser``, never Whoosh's parser) -> documents the user may see (`
 filters asked for, as sets of document numbers -> BM25F over every field the words can be in -> if no document
 has every word, the same words combined with a scaled Or (``relaxed``) -> hits of the page asked for, with
 highlights from stored text -> facet counts over all matched, visible documents -> "did you mean" when there
-are few results. Everything runs on a searcher reused between requests, under ``SEARCH_TIME_LIMIT``.
-Errors a user can cause raise ``UserError`` with a message to show; nothing else does.
+are few results or only some of the words matched. Everything runs on a searcher reused between requests,
+under ``SEARCH_TIME_LIMIT``. Errors a user can cause raise ``UserError`` with a message to show; nothing else
+does.
 """
 
 from dataclasses import dataclass, field
@@ -68,6 +69,22 @@ class SearchResults:
         return self.page < self.pages
 
 
+_SOLVED_WORDS = {"true": True, "1": True, "yes": True, "solved": True,
+                 "false": False, "0": False, "no": False, "unsolved": False}  # fmt: skip
+
+
+def _solved(value) -> bool | None:
+    """``solved`` as given by a caller: a bool, None, or the text of a URL parameter ("" means not given)."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text not in _SOLVED_WORDS:
+        raise UserError(_("“solved” can be true or false."), 422)
+    return _SOLVED_WORDS[text]
+
+
 def _validated(kind, lang, sort, page, per_page) -> tuple[int, int]:
     if kind is not None and kind not in KINDS:
         raise UserError(_("Unknown kind of result: choose question or page."), 422)
@@ -107,14 +124,13 @@ def _allowed(searcher, parsed: ParsedQuery, visible_spaces, kind, tag, lang, sol
     return allowed
 
 
-def _restricted(searcher, parsed: ParsedQuery, exclude=()) -> set[int]:
+def _restricted(searcher, parsed: ParsedQuery) -> set[int]:
     clauses = [
         text_query(searcher, text, present_fields(searcher), phrase=" " in text) for text in parsed.excluded
     ]
     clauses += [Term("tags", name) for name in parsed.excluded_tags]
     clauses += [Term("kind", value) for value in parsed.excluded_kinds]
     clauses += [Term("lang", value) for value in parsed.excluded_langs]
-    clauses += [Term("id", doc_id) for doc_id in exclude]
     clauses = [clause for clause in clauses if clause is not None]
     return docs(searcher, Or(clauses)) if clauses else set()
 
@@ -126,7 +142,7 @@ def search(
     kind: str | None = None,
     tag: str | None = None,
     lang: str | None = None,
-    solved: bool | None = None,
+    solved: bool | str | None = None,
     sort: str = "relevance",
     page: int = 1,
     per_page: int = 20,
@@ -139,6 +155,7 @@ def search(
     parsed = parse_query(text)
     # An empty form field ("") means "not given".
     kind, tag, lang, sort = kind or None, tag or None, lang or None, sort or "relevance"
+    solved = _solved(solved)
     page, per_page = _validated(kind, lang, sort, page, per_page)
     results = SearchResults(
         query=parsed.text, page=page, per_page=per_page, sort=sort, truncated=parsed.truncated
@@ -177,6 +194,6 @@ def search(
         stored = searcher.stored_fields(docnum)
         results.hits.append(make_hit(stored, 0.0 if by_date else score, matcher))
     results.facets = facet_counts(searcher, matched)
-    if results.total < SUGGEST_BELOW and parsed.words and not timed_out:
+    if (results.total < SUGGEST_BELOW or results.relaxed) and parsed.words and not timed_out:
         results.suggestion = did_you_mean(searcher, parsed, allowed, restricted)
     return results
