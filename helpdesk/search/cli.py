@@ -1,5 +1,6 @@
 """``flask --app wsgi search sync [--watch] [--interval S] | rebuild [--procs N] | status``."""
 
+import os
 import time
 
 import click
@@ -72,7 +73,7 @@ def sync_command(watch: bool, interval: float) -> None:
 @search_cli.command("rebuild")
 @click.option(
     "--procs",
-    default=1,
+    default=min(4, os.cpu_count() or 1),
     show_default=True,
     type=click.IntRange(min=1, max=32),
     help="Indexing processes (more than 1 uses Whoosh's multiprocessing writer).",
