@@ -22,10 +22,12 @@ import os
 from flask import Flask
 
 from . import models  # noqa: F401  (registers the search_changes table with the metadata)
+from .facets import FacetValue
+from .hits import Hit
 from .query import SearchResults, search
 from .suggest import related, similar
 
-__all__ = ["SearchResults", "init_app", "related", "search", "similar"]
+__all__ = ["FacetValue", "Hit", "SearchResults", "init_app", "related", "search", "similar"]
 
 
 def _env_bool(name: str, default: bool) -> bool:
