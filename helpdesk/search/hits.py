@@ -12,7 +12,7 @@ from .highlight import TermMatcher, highlight_all, snippet
 class Hit:
     """A question thread or a wiki page that matched.
 
-    Link with ``url_for("forum.question", id=hit.id)`` when ``kind == "question"`` and
+    Link with ``url_for("forum.question", question_id=hit.id)`` when ``kind == "question"`` and
     ``url_for("wiki.page", path=hit.path)`` when ``kind == "page"``.
     """
 
