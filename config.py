@@ -38,6 +38,12 @@ class Config:
     MAX_TAG_LENGTH = _int("HELPDESK_MAX_TAG_LENGTH", 40)
     ITEMS_PER_PAGE = _int("HELPDESK_ITEMS_PER_PAGE", 20)
 
+    # Search (helpdesk/search): applied outbox rows older than this are pruned by `flask search sync`;
+    # whether each commit tries to update the index at once; the longest one search may run, in seconds.
+    SEARCH_CHANGE_RETENTION_DAYS = _int("HELPDESK_SEARCH_CHANGE_RETENTION_DAYS", 7)
+    SEARCH_DRAIN_ON_COMMIT = _bool("HELPDESK_SEARCH_DRAIN_ON_COMMIT", True)
+    SEARCH_TIME_LIMIT = float(os.environ.get("HELPDESK_SEARCH_TIME_LIMIT") or 2.0)
+
     LANGUAGES = {"en": "English", "sv": "Svenska"}
     BABEL_DEFAULT_LOCALE = os.environ.get("HELPDESK_DEFAULT_LOCALE", "en")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("HELPDESK_TIMEZONE", "Europe/Stockholm")

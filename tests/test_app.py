@@ -45,3 +45,15 @@ def test_language_switch_overrides_the_browser(client):
 def test_language_switch_does_not_redirect_off_site(client):
     response = client.post("/language", data={"lang": "en", "next": "https://evil.example/"})
     assert "evil.example" not in response.headers["Location"]
+
+
+def test_readme_lists_every_setting_the_code_reads():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sources = [root / "config.py", *sorted((root / "helpdesk").rglob("*.py"))]
+    used = {name for path in sources for name in re.findall(r"HELPDESK_[A-Z_]+", path.read_text())}
+    readme = (root / "README.md").read_text()
+    assert used, "no settings found"
+    assert sorted(name for name in used if f"`{name}`" not in readme) == []

@@ -11,13 +11,11 @@ The database is the source of truth; the index is derived from it and can always
 - ``cli``: ``flask search sync|rebuild|status``.
 - ``query``: ``search(text, ...) -> SearchResults``; ``suggest``: ``similar(...)``, ``related(...)``.
 
-Settings (each also read from the HELPDESK_ environment variable of the same name):
+Settings (in config.py, each read from the HELPDESK_ environment variable of the same name):
 ``SEARCH_INDEX_DIR``; ``SEARCH_CHANGE_RETENTION_DAYS`` (7): applied change rows older than this are pruned by
 ``flask search sync``; ``SEARCH_DRAIN_ON_COMMIT`` (true): try to update the index right after each commit;
 ``SEARCH_TIME_LIMIT`` (2.0 seconds): the longest one search may run before answering with what it has.
 """
-
-import os
 
 from flask import Flask
 
@@ -30,18 +28,7 @@ from .suggest import related, similar
 __all__ = ["FacetValue", "Hit", "SearchResults", "init_app", "related", "search", "similar"]
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    return default if not value else value in {"1", "true", "yes", "on"}
-
-
 def init_app(app: Flask) -> None:
-    app.config.setdefault(
-        "SEARCH_CHANGE_RETENTION_DAYS", int(os.environ.get("HELPDESK_SEARCH_CHANGE_RETENTION_DAYS") or 7)
-    )
-    app.config.setdefault("SEARCH_DRAIN_ON_COMMIT", _env_bool("HELPDESK_SEARCH_DRAIN_ON_COMMIT", True))
-    app.config.setdefault("SEARCH_TIME_LIMIT", float(os.environ.get("HELPDESK_SEARCH_TIME_LIMIT") or 2.0))
-
     from .outbox import register
 
     register()
