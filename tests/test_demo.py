@@ -44,6 +44,9 @@ def test_demo_load_fills_an_empty_database_with_varied_content(runner):
     duplicates = [q for q in questions if q.duplicate_of is not None]
     assert len(duplicates) == 1 and duplicates[0].is_closed
     assert duplicates[0].duplicate_of.title == "VPN disconnects every hour when I work from home"
+    # Paragraphs wrapped in the source read as paragraphs, not as lines broken mid-sentence.
+    assert "on my phone again." in duplicates[0].duplicate_of.body
+    assert "<br" not in duplicates[0].duplicate_of.body_html
     # Spread over past weeks, not all "just now".
     assert len({q.created_at.date() for q in questions}) > 10
 

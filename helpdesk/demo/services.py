@@ -4,6 +4,7 @@ Everything goes through the services the web forms use. Demo rows carry an ``ext
 "demo:", so loading twice adds nothing twice. These functions flush, never commit.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,31 @@ class DemoResult:
     questions: int = 0
     answers: int = 0
     votes: int = 0
+
+
+_BLOCK_START = re.compile(r"^\s*([-*+>|#]|\d+[.)]\s|```)")
+
+
+def unwrap(text: str) -> str:
+    """Join the lines of each paragraph: the demo texts are wrapped in the source for reading, but the site
+    shows a single line break as a break, as people typing in a text box expect. Lists, quotes, tables,
+    headings and code keep their lines."""
+    lines: list[str] = []
+    in_code = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+            lines.append(line)
+            continue
+        joinable = (
+            not in_code and lines and lines[-1].strip() and line.strip()
+            and not _BLOCK_START.match(line) and not lines[-1].lstrip().startswith(("#", "|", ">"))
+        )
+        if joinable:
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def database_is_empty() -> bool:
@@ -95,7 +121,7 @@ def _page(spec: dict, people: dict[str, User], now: datetime, result: DemoResult
         people[spec["author"]],
         spec["title"],
         spec["path"],
-        spec["body"],
+        unwrap(spec["body"]),
         spec["tags"],
         summary="First version",
         lang=spec["lang"],
@@ -114,14 +140,14 @@ def _question(spec: dict, people: dict[str, User], now: datetime, result: DemoRe
         return None
     asker = people[spec["author"]]
     asked = now - timedelta(days=spec["days_ago"])
-    question = ask_question(asker, spec["title"], spec["body"], spec["tags"], lang=spec["lang"])
+    question = ask_question(asker, spec["title"], unwrap(spec["body"]), spec["tags"], lang=spec["lang"])
     question.external_id = external_id
     _backdate_revisions(PostRevision.question_id, question.id, asked)
     result.questions += 1
     result.votes += _votes(question, spec.get("votes", []), people)
     last_activity = asked
     for index, answer_spec in enumerate(spec.get("answers", [])):
-        answer = answer_question(question, people[answer_spec["author"]], answer_spec["body"])
+        answer = answer_question(question, people[answer_spec["author"]], unwrap(answer_spec["body"]))
         answer.external_id = f"{external_id}#a{index}"
         answered = min(asked + timedelta(hours=answer_spec["hours_later"]), now)
         _set_times(answer, created_at=answered, updated_at=answered)
