@@ -70,6 +70,17 @@ def can_view_profile(user, profile_user: User) -> bool:
     return True
 
 
+def visible_space_ids(user) -> set[str] | None:
+    """The keys of the spaces whose content ``user`` may see; None means every space.
+
+    The one visibility rule for everything that shows or counts content: search, suggestions while asking,
+    "related" boxes, lists, feeds, the API, notifications and the dashboard must all pass this to their query
+    (search takes it as ``visible_spaces=``), so a restricted space never leaks through one of them. Every
+    space is public until restricted spaces exist, so for now the answer is always None.
+    """
+    return None
+
+
 # Exposed to every template as-is, so templates ask the same questions as views.
 TEMPLATE_PREDICATES = {
     name: fn
