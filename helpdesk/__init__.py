@@ -4,8 +4,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, cli, errors, forum, i18n, models, search, secret_key, templating, wiki  # noqa: F401 (models: all tables)
+from . import api, auth, cli, errors, forum, i18n, models, search, secret_key, templating, wiki  # noqa: F401 (models: all tables)
 from .extensions import csrf, db, login_manager, migrate
+from .search import views as search_views
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     forum.init_app(app)
     wiki.init_app(app)
+    search_views.init_app(app)
+    api.init_app(app)
     errors.register_error_handlers(app)
     cli.init_app(app)
     return app
