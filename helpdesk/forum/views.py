@@ -10,6 +10,7 @@ from flask_login import current_user
 from .. import permissions
 from ..errors import UserError, wants_json
 from ..extensions import db, login_manager
+from ..search.widgets import related_to, similar_to
 from ..security import require
 from . import queries, services
 from .diff import line_diff
@@ -75,6 +76,7 @@ def render_thread(question: Question, answer_form=None, close_form=None, status:
         duplicates=queries.duplicates_of(question),
         answer_form=answer_form or AnswerForm(formdata=None),
         close_form=close_form or CloseForm(formdata=None),
+        related=related_to(question),
     ), status
 
 
@@ -154,11 +156,18 @@ def ask():
             )
         except UserError as error:
             show_error(form, error)
-            return render_template("forum/ask.html", form=form), error.status_code
+            return _ask_page(form, error.status_code)
         db.session.commit()
         flash(_("Your question is posted. You will find answers here."), "success")
         return redirect(question_url(question))
-    return render_template("forum/ask.html", form=form), _form_status(form)
+    return _ask_page(form, _form_status(form))
+
+
+def _ask_page(form, status: int):
+    """The ask form with the threads and pages that may already answer what is typed (also without JS)."""
+    return render_template(
+        "forum/ask.html", form=form, suggestions=similar_to(form.title.data, form.body.data)
+    ), status
 
 
 @bp.post("/questions/<int:question_id>/answers")

@@ -16,6 +16,7 @@ from ..errors import UserError
 from ..extensions import db
 from ..markup import render, wiki_title_key
 from ..permissions import can_delete_page, can_edit_wiki
+from ..search.widgets import related_to
 from ..security import require
 from ..tags import normalize_tag, parse_tags
 from ..utils import clean_line, clean_text
@@ -122,6 +123,7 @@ def page(path: str):
         page=found,
         latest=latest_revision(found),
         backlinks=linking_pages(found.title_key, exclude=found),
+        related=related_to(found),
     )
 
 
