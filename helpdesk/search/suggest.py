@@ -57,6 +57,46 @@ def key_terms(searcher, text: str, number: int = BODY_KEY_TERMS) -> list[str]:
     return [word for _, word in scored[:number]]
 
 
+def similarity_query(searcher, title: str, body: str = ""):
+    """The query ``similar()`` runs for a question with this title and body; None when nothing can match."""
+    title = clean_line(title)[:MAX_TITLE_CHARS]
+    body = clean_text(body)[:MAX_BODY_CHARS]
+    fields = present_fields(searcher)
+    title_words = list(dict.fromkeys(word.lower() for word, _, _ in tokens(title)))
+    title_words = content_words(title_words)[:MAX_TITLE_WORDS] if title_words else []
+    clauses = [text_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
+    if body:
+        seen = {
+            field_word for word in title_words for field_word in searcher.schema["body"].process_text(word)
+        }
+        clauses += [
+            text_query(searcher, word, fields) for word in key_terms(searcher, body) if word not in seen
+        ]
+    clauses = [clause for clause in clauses if clause is not None]
+    if not clauses:
+        return None
+    return Or(clauses) if len(clauses) > 1 else clauses[0]
+
+
+def similarity_scores(title: str, body: str, doc_ids) -> dict[str, float]:
+    """How like a question with this title and body each of ``doc_ids`` is, scored exactly as ``similar()``
+    ranks: ``{doc_id: score}``, 0.0 for a document that shares no word with it (or is not indexed)."""
+    wanted = list(dict.fromkeys(doc_ids))
+    scores = dict.fromkeys(wanted, 0.0)
+    searcher = searcher_for(current_store())
+    if searcher is None or not wanted:
+        return scores
+    query = similarity_query(searcher, title, body)
+    allowed = docs(searcher, Or([Term("id", doc_id) for doc_id in wanted]))
+    if query is None or not allowed:
+        return scores
+    time_limit = current_app.config["SEARCH_TIME_LIMIT"]
+    found, _ = run(searcher, query, allow=allowed, restrict=None, time_limit=time_limit)
+    for score, docnum in found.top_n:
+        scores[searcher.stored_fields(docnum)["id"]] = float(score)
+    return scores
+
+
 def similar(
     title: str,
     body: str = "",
@@ -71,32 +111,18 @@ def similar(
     (``"question:12"``) or several, never returned. Each hit's ``matched`` lists the words it shares with the
     text, and its ``title_html``/``snippet_html`` mark them. Too little text gives [], never an error.
     """
-    title = clean_line(title)[:MAX_TITLE_CHARS]
-    body = clean_text(body)[:MAX_BODY_CHARS]
     limit = min(max(1, int(limit)), MAX_LIMIT)
     searcher = searcher_for(current_store())
     if searcher is None:
         return []
-    fields = present_fields(searcher)
-    title_words = list(dict.fromkeys(word.lower() for word, _, _ in tokens(title)))
-    title_words = content_words(title_words)[:MAX_TITLE_WORDS] if title_words else []
-    clauses = [text_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
-    if body:
-        seen = {
-            field_word for word in title_words for field_word in searcher.schema["body"].process_text(word)
-        }
-        clauses += [
-            text_query(searcher, word, fields) for word in key_terms(searcher, body) if word not in seen
-        ]
-    clauses = [clause for clause in clauses if clause is not None]
-    if not clauses:
+    query = similarity_query(searcher, title, body)
+    if query is None:
         return []
     allowed = visible_docs(searcher, visible_spaces)
     if allowed is not None and not allowed:
         return []
     excluded = [exclude] if isinstance(exclude, str) else list(exclude or ())
     restricted = docs(searcher, Or([Term("id", doc_id) for doc_id in excluded])) if excluded else set()
-    query = Or(clauses) if len(clauses) > 1 else clauses[0]
     time_limit = current_app.config["SEARCH_TIME_LIMIT"]
     found, _ = run(searcher, query, allow=allowed, restrict=restricted, time_limit=time_limit, limit=limit)
     matcher = TermMatcher.from_terms(query.all_terms())
