@@ -287,3 +287,17 @@ def test_language_switch_changes_the_interface(client):
         client, "POST", "/language", "en", data={"lang": "xx", "next": "/"}
     )  # an unknown language changes nothing
     assert "Ask a question" in page(client, "/", "sv")
+
+
+@pytest.mark.usefixtures("compiled_catalogues")
+def test_search_page_in_swedish(client, make_question):
+    make_question(title="Skrivaren på plan 3 skriver inte ut", body="Den tar emot jobb men inget kommer ut.")
+    found = page(client, "/search?q=skrivaren", "sv")
+    for text in ["Sök bland frågor och wikisidor", "Sortera efter:", "Relevans", "Så söker du", "1 träff"]:
+        assert text in found, text
+
+    nothing = page(client, "/search?q=zzzqqq", "sv")
+    assert "Inget matchar ”zzzqqq”." in nothing and "Ställ en fråga" in nothing
+
+    wrong = send(client, "GET", "/search?q=is:maybe", "sv")
+    assert "Efter ”is:” kan du skriva solved (löst) eller unsolved (olöst)." in wrong.get_data(as_text=True)
