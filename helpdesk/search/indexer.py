@@ -24,6 +24,7 @@ from ..extensions import db
 from ..forum.models import Question
 from ..utils import utcnow
 from ..wiki.models import Page
+from .codec import IndexCodec
 from .documents import iter_documents, load_documents
 from .models import SearchChange
 from .schema import SCHEMA_VERSION
@@ -145,7 +146,9 @@ def _apply_changes(session: Session, store: IndexStore, generation, cursor: Curs
         session.expunge_all()
         if not pending_ix:
             pending_ix.append(store.open_index(generation))
-        writer = pending_ix[0].writer(timeout=10.0, limitmb=WRITER_MEMORY_MB, compound=False)
+        writer = pending_ix[0].writer(
+            timeout=10.0, limitmb=WRITER_MEMORY_MB, compound=False, codec=IndexCodec()
+        )
         try:
             for doc_id, document in documents.items():
                 if document is None:
@@ -242,9 +245,11 @@ def _recent_gaps(session: Session, start_seq: int) -> dict[str, float]:
 def _fill(store: IndexStore, generation, session: Session, start_seq: int, gaps: dict, procs: int) -> int:
     ix = store.create_index(generation, Cursor(seq=start_seq, gaps=gaps))
     if procs > 1:
-        writer = ix.writer(procs=procs, limitmb=WRITER_MEMORY_MB, multisegment=True, compound=False)
+        writer = ix.writer(
+            procs=procs, limitmb=WRITER_MEMORY_MB, multisegment=True, compound=False, codec=IndexCodec()
+        )
     else:
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False, codec=IndexCodec())
     count = 0
     try:
         for document in iter_documents(session):
