@@ -65,6 +65,17 @@ class Config:
     REMEMBER_COOKIE_SECURE = _bool("HELPDESK_SECURE_COOKIES", False)
     WTF_CSRF_TIME_LIMIT = None
 
+    # Throttling (helpdesk/throttle.py). Counters live here: "memory://" is one process only; with several
+    # web processes use Redis, e.g. redis://127.0.0.1:6379/0, so they all count together.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("HELPDESK_RATELIMIT_STORAGE_URI") or "memory://"
+    # Failed sign-ins allowed per e-mail address typed, and per client address, before sign-in waits.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("HELPDESK_LOGIN_LIMIT_PER_ACCOUNT") or "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("HELPDESK_LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes"
+    # Accounts younger than this many days (staff excepted) may post this many questions and answers.
+    NEW_ACCOUNT_DAYS = _int("HELPDESK_NEW_ACCOUNT_DAYS", 7)
+    NEW_ACCOUNT_POST_LIMIT = os.environ.get("HELPDESK_NEW_ACCOUNT_POST_LIMIT") or "5 per 10 minutes"
+
     # werkzeug's method string; tests use a cheaper one, production keeps scrypt.
     PASSWORD_HASH_METHOD = "scrypt"
 

@@ -4,7 +4,21 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import api, auth, cli, errors, forum, i18n, models, search, secret_key, templating, wiki  # noqa: F401 (models: all tables)
+from . import (  # noqa: F401 (models: all tables)
+    api,
+    auth,
+    cli,
+    errors,
+    forum,
+    headers,
+    i18n,
+    models,
+    search,
+    secret_key,
+    templating,
+    throttle,
+    wiki,
+)
 from .extensions import csrf, db, login_manager, migrate
 from .search import views as search_views
 
@@ -17,6 +31,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     secret_key.ensure(app)
     init_extensions(app)
+    headers.init_app(app)
+    throttle.init_app(app)
     search.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

@@ -2,6 +2,7 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -52,6 +53,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(UserError)
     def handle_user_error(error: UserError):
         return error_response(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        message = _(
+            "This form has expired or did not come from this site, so nothing was saved. Go back, reload the "
+            "page and send it again."
+        )
+        return error_response(400, message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

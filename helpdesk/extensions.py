@@ -1,6 +1,8 @@
 """Flask extensions, created once here and bound to the app in the factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Counts sign-in failures and new accounts' posts (helpdesk.throttle); storage from RATELIMIT_STORAGE_URI.
+limiter = Limiter(key_func=get_remote_address)

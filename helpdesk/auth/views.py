@@ -8,7 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import permissions
+from .. import permissions, throttle
 from ..errors import UserError
 from ..extensions import db
 from ..forum.queries import answers_by, questions_by
@@ -32,10 +32,15 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
     try:
+        throttle.check_login_allowed(form.email.data)
         user = services.check_credentials(form.email.data, form.password.data)
     except UserError as error:
+        if error.status_code == 401:  # a wrong password counts; a deactivated account was named correctly
+            throttle.login_failed(form.email.data)
         flash(error.message, "error")
-        return render_template("auth/login.html", form=form), error.status_code
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, throttle.Throttled) else {}
+        return render_template("auth/login.html", form=form), error.status_code, headers
+    throttle.login_succeeded(form.email.data)
     # A fresh session on sign-in, so a session id planted before it is worth nothing (session fixation).
     lang = session.get("lang")
     session.clear()

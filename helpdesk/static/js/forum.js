@@ -4,6 +4,13 @@
 
   if (!window.fetch || !window.FormData) return;
 
+  function csrfToken() {
+    // The form carries its token too; the header (X-CSRFToken) also covers fetch() calls sending no form.
+    var meta = document.querySelector("meta[name=csrf-token]");
+    var field = document.querySelector("input[name=csrf_token]");
+    return (meta && meta.content) || (field && field.value) || "";
+  }
+
   function postNormally(form, button) {
     // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
     var input = document.createElement("input");
@@ -31,7 +38,7 @@
         method: "POST",
         body: data,
         credentials: "same-origin",
-        headers: { "Accept": "application/json" }
+        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
       })
         .then(function (response) {
           return response.json().then(function (body) { return { ok: response.ok, body: body }; });
