@@ -8,8 +8,10 @@ the best matches share the most distinctive words. Hits far below the best one a
 
 import math
 from collections import Counter
+from functools import cache
 
 from flask import current_app
+from whoosh.lang import stopwords_for_language
 from whoosh.query import Or, Term
 
 from ..utils import clean_line, clean_text
@@ -18,17 +20,21 @@ from .highlight import TermMatcher
 from .hits import Hit, make_hit
 from .indexer import current_store
 from .matching import content_words, docs, present_fields, run, text_query, visible_docs
-from .schema import language_field
+from .schema import field_language, language_field
 from .store import searcher_for
 
 MAX_TITLE_CHARS = 300
 MAX_BODY_CHARS = 8000
 MAX_TITLE_WORDS = 16
-BODY_KEY_TERMS = 10
+BODY_KEY_TERMS = 20
 TITLE_BOOST = 2.0
 MAX_LIMIT = 20
 # A hit scoring under this share of the best hit's score is noise, not a similar question.
 MIN_RELATIVE_SCORE = 0.2
+OTHER_LANGUAGE_WEIGHT = 1.0
+# Weight of each text part when comparing questions (search() uses schema.PART_BOOSTS). Measured with
+# bench/quality.py: answers as much as the body, tag words little (a forum category is shared by thousands).
+PART_WEIGHTS = {"title": 3.0, "accepted": 1.6, "extra": 0.5, "body": 1.0, "answers": 1.0}
 _NEUTRAL_PARTS = ("title", "body", "accepted", "answers")
 
 
@@ -57,11 +63,40 @@ def key_terms(searcher, text: str, number: int = BODY_KEY_TERMS) -> list[str]:
     return [word for _, word in scored[:number]]
 
 
+def guess_language(text: str) -> str | None:
+    """The language whose common words ``text`` uses most ("vad", "och" -> "sv"); None if no clear winner."""
+    words = [word.lower() for word, _, _ in tokens(text)]
+    counts = {lang: sum(word in _stopwords(lang) for word in words) for lang in LANGUAGES}
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+@cache
+def _stopwords(lang: str) -> frozenset[str]:
+    return frozenset(stopwords_for_language(lang))
+
+
+def _weighted_fields(fields: dict[str, float], lang: str | None) -> dict[str, float]:
+    """``fields`` with the part weights of ``PART_WEIGHTS``; for a text in ``lang``, the other languages'
+    stemmed fields weigh ``OTHER_LANGUAGE_WEIGHT`` times as much."""
+    weighted = {}
+    for name in fields:
+        field_lang = field_language(name)
+        part = name.rpartition("_")[0] if field_lang else name
+        weight = PART_WEIGHTS[part]
+        if lang is not None and field_lang is not None and field_lang != lang:
+            weight *= OTHER_LANGUAGE_WEIGHT
+        weighted[name] = weight
+    return weighted
+
+
 def similarity_query(searcher, title: str, body: str = ""):
     """The query ``similar()`` runs for a question with this title and body; None when nothing can match."""
     title = clean_line(title)[:MAX_TITLE_CHARS]
     body = clean_text(body)[:MAX_BODY_CHARS]
-    fields = present_fields(searcher)
+    fields = _weighted_fields(present_fields(searcher), guess_language(f"{title} {body[:1000]}"))
     title_words = list(dict.fromkeys(word.lower() for word, _, _ in tokens(title)))
     title_words = content_words(title_words)[:MAX_TITLE_WORDS] if title_words else []
     clauses = [text_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
