@@ -4,51 +4,44 @@
 lists and ``[[Page title]]`` wiki links, then cleaned by bleach against an allowlist of tags, attributes and
 URL schemes, so ``javascript:``, ``data:`` and event handlers never survive. External links get
 ``rel="nofollow noopener"``. tests/test_markup.py runs a public XSS corpus (xss_payloads.txt) through it.
+
+Python-Markdown and html5lib are pure Python and some inputs made them quadratic or overflow the stack, so
+rendering is guarded (limits.py, guards.py): a body at the size limit renders in well under a second whatever
+it holds, and ordinary Markdown renders exactly as without the guards. bench/markup_bench.py measures both.
+Sanitising and linking is in sanitize.py.
 """
 
-import html
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import bleach
 import markdown
-from bleach.linkifier import Linker, LinkifyFilter
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
 from markupsafe import Markup
+
+from .guards import Limits, LimitsExtension
+from .limits import MAX_CHECKED_WIKILINKS, cap_html_depth, plain_html, split_at_markup_budget
+from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS, clean
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_PROTOCOLS",
+    "ALLOWED_TAGS",
+    "WikiLinkResolver",
+    "extract_wikilinks",
+    "render",
+    "wiki_title_key",
+]
 
 # A resolver maps a wiki link's target title to (url, exists).
 WikiLinkResolver = Callable[[str], tuple[str, bool]]
 
 WIKILINK_RE = r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,200}))?\]\]"
 _WIKILINK = re.compile(WIKILINK_RE)
-
-ALLOWED_TAGS = frozenset(
-    {
-        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1",
-        "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "s", "samp",
-        "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-    }
-)  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "class"],
-    "abbr": ["title"],
-    "img": ["src", "alt", "title", "width", "height"],
-    "code": ["class"],
-    "div": ["class"],
-    "span": ["class"],
-    "td": ["align"],
-    "th": ["align"],
-    "ol": ["start"],
-    **{f"h{level}": ["id"] for level in range(1, 7)},
-}
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-# Classes markup itself produces; any other class a writer types is dropped (no borrowing the app's styles).
-_ALLOWED_CLASS = re.compile(r"^(wikilink|missing|language-[\w+#.-]{1,30}|codehilite|admonition)$")
 
 
 def wiki_title_key(title: str) -> str:
@@ -69,6 +62,7 @@ def extract_wikilinks(text: str) -> list[str]:
         linked.add(wiki_title_key(title))
         return "", True
 
+    text, _ = split_at_markup_budget(text)
     _markdown(record).convert(text)
     seen: dict[str, str] = {}
     for match in _WIKILINK.finditer(text):
@@ -117,104 +111,6 @@ def _heading_slug(value: str, separator: str) -> str:
     return "h-" + (slugify_unicode(value, separator) or "section")
 
 
-# What browsers skip or ignore when they read a URL's scheme: controls, spaces and invisible characters.
-_URL_NOISE = re.compile(
-    r"[\x00-\x20\x7f-\xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]"
-)
-_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-
-
-def _has_allowed_scheme(url: str) -> bool:
-    """True for relative URLs and allowed schemes, read the way a browser reads them.
-
-    bleach alone lets through "javascript:123" (its URL parser takes it for host:port) and schemes behind a
-    control character; this check does not.
-    """
-    match = _URL_SCHEME.match(_URL_NOISE.sub("", html.unescape(url)).lower())
-    return match is None or match.group(1) in ALLOWED_PROTOCOLS
-
-
-def _filter_attribute(tag: str, name: str, value: str) -> bool:
-    if name == "class":
-        return all(_ALLOWED_CLASS.match(c) for c in value.split())
-    if name == "id":
-        # Only the prefixed ids markup makes; a typed <h2 id="main"> would clobber the page's own ids.
-        return value.startswith("h-") and name in ALLOWED_ATTRIBUTES.get(tag, ())
-    if name in ("href", "src") and not _has_allowed_scheme(value):
-        return False
-    return name in ALLOWED_ATTRIBUTES.get(tag, ())
-
-
-_ATTRIBUTE_FILTERS = {tag: _filter_attribute for tag in ALLOWED_ATTRIBUTES}
-
-
-# Browsers drop these from URLs before reading them, and read "\\" as "/" in web addresses.
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
-
-
-def _is_external(href: str) -> bool:
-    """True for links that leave the site: any http(s) URL and the "//host" and "\\\\host" forms."""
-    url = _URL_IGNORED.sub("", href).replace("\\", "/")
-    return urlsplit(url).scheme.lower() in {"http", "https"} or url.startswith("//")
-
-
-def _link_rel(attrs: dict, new: bool = False) -> dict:
-    href = attrs.get((None, "href"), "")
-    if _is_external(href):
-        attrs[(None, "rel")] = "nofollow noopener"
-    else:
-        attrs.pop((None, "rel"), None)
-    attrs.pop((None, "target"), None)
-    return attrs
-
-
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_ATTRIBUTE_FILTERS,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=False,
-    strip_comments=True,
-)
-
-
-class _CodeSafeLinkifyFilter(LinkifyFilter):
-    """bleach's LinkifyFilter, but text inside skipped tags keeps its entities.
-
-    bleach (6.x) passes the text of skipped tags through untouched, so the serializer escapes it a second
-    time and a code block showing ``a < b`` would read ``a &lt; b``.
-    """
-
-    def __iter__(self):
-        in_skip_tag = None
-        for token in super().__iter__():
-            kind = token["type"]
-            if kind in ("StartTag", "EmptyTag") and token["name"] in self.skip_tags:
-                in_skip_tag = token["name"]
-            elif in_skip_tag and kind == "EndTag" and token["name"] == in_skip_tag:
-                in_skip_tag = None
-            elif in_skip_tag and kind == "Characters":
-                yield from self.extract_entities(token)
-                continue
-            yield token
-
-
-class _Linker(Linker):
-    def linkify(self, text: str) -> str:
-        dom = self.parser.parseFragment(text)
-        filtered = _CodeSafeLinkifyFilter(
-            source=self.walker(dom),
-            callbacks=self.callbacks,
-            skip_tags=self.skip_tags,
-            parse_email=self.parse_email,
-            url_re=self.url_re,
-            email_re=self.email_re,
-        )
-        return self.serializer.render(filtered)
-
-
-_linker = _Linker(callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False)
-
-
 def _markdown(resolver: WikiLinkResolver) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
@@ -224,6 +120,7 @@ def _markdown(resolver: WikiLinkResolver) -> markdown.Markdown:
             "nl2br",
             "toc",
             _WikiLinkExtension(resolver),
+            LimitsExtension(Limits()),
         ],
         extension_configs={
             "tables": {"use_align_attribute": True},
@@ -233,13 +130,35 @@ def _markdown(resolver: WikiLinkResolver) -> markdown.Markdown:
     )
 
 
+def _checked_wikilinks(resolver: WikiLinkResolver, limit: int = MAX_CHECKED_WIKILINKS) -> WikiLinkResolver:
+    """``resolver`` called once per distinct target (by wiki_title_key), for at most ``limit`` targets; past
+    that a link is made without asking whether the page exists (/wiki/go/ finds it or says it is missing).
+    """
+    answers: dict[str, tuple[str, bool]] = {}
+
+    def resolve(title: str) -> tuple[str, bool]:
+        key = wiki_title_key(title)
+        if key not in answers:
+            if len(answers) >= limit:
+                return _default_resolver(title)
+            answers[key] = resolver(title)
+        return answers[key]
+
+    return resolve
+
+
 def render(text: str, *, wikilinks: WikiLinkResolver | None = None) -> Markup:
     """Turn Markdown ``text`` into HTML that is safe to show.
 
-    ``wikilinks`` maps a ``[[Title]]`` target to its URL and whether the page exists; without it every wiki
-    link points at ``/wiki/go/<title>``, which finds the page or says it is missing.
+    ``wikilinks`` maps a ``[[Title]]`` target to its URL and whether the page exists; it is called once per
+    distinct target, for at most MAX_CHECKED_WIKILINKS of them. Without it (and past that limit) a wiki link
+    points at ``/wiki/go/<title>``, which finds the page or says it is missing.
     """
     if not text:
         return Markup("")
-    html = _markdown(wikilinks or _default_resolver).convert(text)
-    return Markup(_linker.linkify(_cleaner.clean(html)))
+    resolver = _checked_wikilinks(wikilinks) if wikilinks else _default_resolver
+    text, as_typed = split_at_markup_budget(text)
+    html_text = clean(cap_html_depth(_markdown(resolver).convert(text))) if text.strip() else ""
+    if as_typed:
+        html_text += ("\n" if html_text else "") + plain_html(as_typed)
+    return Markup(html_text)
