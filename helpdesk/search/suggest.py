@@ -31,10 +31,11 @@ TITLE_BOOST = 2.0
 MAX_LIMIT = 20
 # A hit scoring under this share of the best hit's score is noise, not a similar question.
 MIN_RELATIVE_SCORE = 0.2
-OTHER_LANGUAGE_WEIGHT = 1.0
+OTHER_LANGUAGE_WEIGHT = 0.3
 # Weight of each text part when comparing questions (search() uses schema.PART_BOOSTS). Measured with
-# bench/quality.py: answers as much as the body, tag words little (a forum category is shared by thousands).
-PART_WEIGHTS = {"title": 3.0, "accepted": 1.6, "extra": 0.5, "body": 1.0, "answers": 1.0}
+# bench/quality.py: the body and answers nearer the title, tag words little (a forum category is shared by
+# thousands of threads).
+PART_WEIGHTS = {"title": 2.5, "accepted": 1.6, "extra": 0.5, "body": 1.5, "answers": 1.3}
 _NEUTRAL_PARTS = ("title", "body", "accepted", "answers")
 
 
