@@ -38,22 +38,21 @@ MAX_HTML_DEPTH = 100
 # A typed tag over MAX_TAG_LENGTH characters with more attributes than this is shown as text: html5lib
 # compares each attribute with all the ones before it ("<a " + "b " * 49,000 + ">" took 5 s).
 MAX_ATTRIBUTES = 100
-# Every element costs Python-Markdown and html5lib some 20-150 microseconds (a table cell or a heading the
-# most), and what makes elements can be counted in the text: lines, cells, emphasis, code, links, tags,
-# entities, escapes (see _MARKUP_WEIGHT). Past this weight the rest of the body, from the line break before,
-# is shown as typed in plain paragraphs: 25,000 headings or 50,000 line breaks in 100,000 characters took
-# seconds.
-# A dense 100 KB wiki page (a heading, a list, a table, code, a quote and links every 750 characters) weighs
-# about 15,000.
-MAX_MARKUP_WEIGHT = 16_000
+# Every element costs Python-Markdown and html5lib some 15-100 microseconds, and what makes elements can be
+# counted in the text, each sign weighed by what it costs (_MARKUP_WEIGHT: about 2 per 15 microseconds). Past
+# this weight the rest of the body, from the line break before, is shown as typed in plain paragraphs:
+# 25,000 headings or 50,000 line breaks in 100,000 characters took seconds. A dense 100 KB wiki page (a
+# heading, a list, a table, code, a quote and links every 750 characters) weighs about 36,000.
+MAX_MARKUP_WEIGHT = 38_000
 # At most this many distinct [[wiki links]] per body are looked up; the rest link to /wiki/go/<title>.
 MAX_CHECKED_WIKILINKS = 50
 
 
-# What makes elements, and how much: a heading (its line, or a setext underline) is dearest.
+# What makes elements, and how much: a line (a <br> or a block), a table cell, a link, a tag typed, an
+# emphasis or code mark, an escape, an entity typed; dearest, a heading (its line, or a setext underline).
 _MARKUP_SIGN = re.compile(r"\n(?:#|[=-]+[ ]*(?:\n|$))|[\n*_`|\[\\]|<[a-zA-Z/!?]|&[#a-zA-Z]")
-_MARKUP_WEIGHT = {"|": 2, "[": 4, "<": 2}
-_HEADING_WEIGHT = 5
+_MARKUP_WEIGHT = {"\n": 4, "|": 4, "[": 8, "<": 4}  # others: 2
+_HEADING_WEIGHT = 10
 
 
 def _markup_weight_end(text: str) -> int | None:
@@ -63,7 +62,7 @@ def _markup_weight_end(text: str) -> int | None:
     weight = 0
     for sign in _MARKUP_SIGN.finditer(text):
         found = sign.group()
-        weight += _HEADING_WEIGHT if found[0] == "\n" and len(found) > 1 else _MARKUP_WEIGHT.get(found[0], 1)
+        weight += _HEADING_WEIGHT if found[0] == "\n" and len(found) > 1 else _MARKUP_WEIGHT.get(found[0], 2)
         if weight > MAX_MARKUP_WEIGHT:
             return sign.start()
     return None
