@@ -108,3 +108,31 @@ def test_related_never_includes_the_item_itself(threads):
 
 def test_similar_without_an_index_is_empty(app):
     assert similar("Outlook password") == []
+
+
+def test_similarity_scores_rank_given_documents_as_similar_does(threads):
+    from helpdesk.search.suggest import similarity_scores
+
+    wanted = [f"question:{threads[name].id}" for name in ("teams", "printer", "outlook")]
+    wanted.append("question:999999")
+    scores = similarity_scores("Outlook keeps asking for password", "", wanted)
+    assert set(scores) == set(wanted)
+    assert scores[f"question:{threads['outlook'].id}"] > 0
+    assert scores[f"question:{threads['teams'].id}"] == 0.0
+    assert scores["question:999999"] == 0.0
+    best = max(scores, key=scores.get)
+    assert best == similar("Outlook keeps asking for password")[0].doc_id
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Vad gör jag när skrivaren inte skriver ut?", "sv"),
+        ("What do I do when the printer does not print?", "en"),
+        ("VPN", None),
+    ],
+)
+def test_the_language_of_a_question_is_guessed_from_its_common_words(text, lang):
+    from helpdesk.search.suggest import guess_language
+
+    assert guess_language(text) == lang
