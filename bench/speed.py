@@ -11,6 +11,7 @@ importer is measured on its own with --importer). Queries are the SemEval and Sw
 """
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -77,10 +78,8 @@ def load_records(data: Path) -> tuple[list, list]:
     for files, target, with_answers in ((QUESTION_FILES, questions, True), (PAGE_FILES, pages, False)):
         for name in files:
             for value in read_jsonl(data / name):
-                try:
+                with contextlib.suppress(RecordError):
                     target.append(parse_record(value, with_answers=with_answers))
-                except RecordError:
-                    pass
     return questions, pages
 
 
@@ -132,16 +131,36 @@ def build_corpus(size: int, questions: list, pages: list) -> tuple[int, int]:
             next_q += 1
             accepted = record.accepted_index
             q_rows.append(
-                dict(id=qid, title=(record.title + suffix)[:300], body=record.body, body_html="",
-                     lang=record.lang, author_id=author_id, created_at=when, updated_at=when,
-                     activity_at=when, score=(i * 7) % 11 - 3, answer_count=len(record.answers),
-                     is_solved=accepted is not None, external_id=f"{record.external_id}{suffix}"[:200])
-            )  # fmt: skip
+                dict(
+                    id=qid,
+                    title=(record.title + suffix)[:300],
+                    body=record.body,
+                    body_html="",
+                    lang=record.lang,
+                    author_id=author_id,
+                    created_at=when,
+                    updated_at=when,
+                    activity_at=when,
+                    score=(i * 7) % 11 - 3,
+                    answer_count=len(record.answers),
+                    is_solved=accepted is not None,
+                    external_id=f"{record.external_id}{suffix}"[:200],
+                )
+            )
             for position, text in record.answers:
                 a_rows.append(
-                    dict(id=next_a, question_id=qid, body=text, body_html="", author_id=author_id,
-                         created_at=when, updated_at=when, score=0, is_accepted=position == accepted)
-                )  # fmt: skip
+                    dict(
+                        id=next_a,
+                        question_id=qid,
+                        body=text,
+                        body_html="",
+                        author_id=author_id,
+                        created_at=when,
+                        updated_at=when,
+                        score=0,
+                        is_accepted=position == accepted,
+                    )
+                )
                 next_a += 1
             qt_rows += [{"question_id": qid, "tag_id": t} for t in tags]
             n_questions += 1
@@ -151,10 +170,21 @@ def build_corpus(size: int, questions: list, pages: list) -> tuple[int, int]:
             title = (record.title + suffix)[:300]
             path = f"{slugify(record.external_id)[:250] or 'page'}-{pid}"
             p_rows.append(
-                dict(id=pid, path=path, title=title, title_key=title.casefold(), body=record.body,
-                     body_html="", lang=record.lang, version=1, created_by_id=author_id, created_at=when,
-                     updated_at=when, external_id=f"{record.external_id}{suffix}"[:200])
-            )  # fmt: skip
+                dict(
+                    id=pid,
+                    path=path,
+                    title=title,
+                    title_key=title.casefold(),
+                    body=record.body,
+                    body_html="",
+                    lang=record.lang,
+                    version=1,
+                    created_by_id=author_id,
+                    created_at=when,
+                    updated_at=when,
+                    external_id=f"{record.external_id}{suffix}"[:200],
+                )
+            )
             pt_rows += [{"page_id": pid, "tag_id": t} for t in tags]
             n_pages += 1
         if len(q_rows) + len(p_rows) >= INSERT_BATCH:
@@ -213,7 +243,13 @@ def commit_to_searchable(app, rounds: int) -> list[float]:
         for n, qid in enumerate(ids[:rounds]):
             question, editor = db.session.get(Question, qid), db.session.get(User, editor_id)
             word = f"zqxbench{n}w{random.randrange(10**6)}"
-            edit_question(question, editor, question.title, f"{question.body}\n\n{word}", [t.name for t in question.tags])
+            edit_question(
+                question,
+                editor,
+                question.title,
+                f"{question.body}\n\n{word}",
+                [t.name for t in question.tags],
+            )
             started = time.perf_counter()
             db.session.commit()  # the commit drains into the index (SEARCH_DRAIN_ON_COMMIT)
             while not search(word).total:
@@ -236,8 +272,11 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
             row["questions"], row["pages"] = build_corpus(size, questions, pages)
             row["insert_s"] = time.perf_counter() - started
             db.session.remove()
-        print(f"[{size}] corpus inserted: {row['questions']} questions, {row['pages']} pages "
-              f"in {row['insert_s']:.1f} s", flush=True)  # fmt: skip
+        print(
+            f"[{size}] corpus inserted: {row['questions']} questions, {row['pages']} pages "
+            f"in {row['insert_s']:.1f} s",
+            flush=True,
+        )
 
         runner = app.test_cli_runner()
         cmd = ["search", "rebuild"] + (["--procs", str(args.procs)] if args.procs else [])
@@ -260,8 +299,11 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
         similar_urls = ["/api/v1/similar?" + urlencode({"title": q}) for q in queries]
         row["search"] = percentiles(timed_requests(client, search_urls))
         row["similar"] = percentiles(timed_requests(client, similar_urls))
-        print(f"[{size}] search p50/p95 {row['search'][0]:.1f}/{row['search'][1]:.1f} ms; "
-              f"similar p50/p95 {row['similar'][0]:.1f}/{row['similar'][1]:.1f} ms", flush=True)  # fmt: skip
+        print(
+            f"[{size}] search p50/p95 {row['search'][0]:.1f}/{row['search'][1]:.1f} ms; "
+            f"similar p50/p95 {row['similar'][0]:.1f}/{row['similar'][1]:.1f} ms",
+            flush=True,
+        )
 
         app.config["SEARCH_DRAIN_ON_COMMIT"] = True
         visible = commit_to_searchable(app, args.rounds)
@@ -270,6 +312,7 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
         row["rss"] = peak_rss_mb()
 
         if args.profile:
+            from helpdesk.errors import UserError
             from helpdesk.search.indexer import rebuild
             from helpdesk.search.query import search
 
@@ -282,10 +325,8 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
                 profile = cProfile.Profile()
                 profile.enable()
                 for q in queries[:200]:
-                    try:
+                    with contextlib.suppress(UserError):  # a query of stop words only
                         search(q)
-                    except Exception:  # noqa: BLE001 (a UserError for a query of stop words only)
-                        pass
                 profile.disable()
                 print_profile(f"200 searches at {size} documents", profile, args.top)
     finally:
@@ -295,17 +336,25 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
 
 def print_table(rows: list[dict], procs) -> None:
     print(f"\nSearch speed (rebuild with --procs {procs or 'default'}; {os.cpu_count()} CPUs)")
-    header = (f"{'docs':>8} {'rebuild s':>10} {'docs/s':>7} {'search p50':>10} {'p95':>6} "
-              f"{'similar p50':>11} {'p95':>6} {'commit->found p50':>17} {'p95':>6} {'index MB':>9} {'peak RSS MB':>11}")  # fmt: skip
+    header = (
+        f"{'docs':>8} {'rebuild s':>10} {'docs/s':>7} {'search p50':>10} {'p95':>6} "
+        f"{'similar p50':>11} {'p95':>6} {'commit->found p50':>17} {'p95':>6} {'index MB':>9} "
+        f"{'peak RSS MB':>11}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['size']:>8,} {r['rebuild_s']:>10.1f} {r['docs_per_s']:>7.0f} {r['search'][0]:>10.1f} "
-              f"{r['search'][1]:>6.1f} {r['similar'][0]:>11.1f} {r['similar'][1]:>6.1f} "
-              f"{r['visible'][0]:>17.1f} {r['visible'][1]:>6.1f} {r['index_mb_after']:>9.1f} "
-              f"{r['rss'][0]:>5.0f}+{r['rss'][1]:<5.0f}")  # fmt: skip
+        print(
+            f"{r['size']:>8,} {r['rebuild_s']:>10.1f} {r['docs_per_s']:>7.0f} {r['search'][0]:>10.1f} "
+            f"{r['search'][1]:>6.1f} {r['similar'][0]:>11.1f} {r['similar'][1]:>6.1f} "
+            f"{r['visible'][0]:>17.1f} {r['visible'][1]:>6.1f} {r['index_mb_after']:>9.1f} "
+            f"{r['rss'][0]:>5.0f}+{r['rss'][1]:<5.0f}"
+        )
     print("latencies in ms, through the Flask test client (GET /search?q=, GET /api/v1/similar?title=);")
-    print("commit->found: edit a question through the service, commit, poll search() until its new word is found;")
+    print(
+        "commit->found: edit a question through the service, commit, poll search() until its new word "
+        "is found;"
+    )
     print("peak RSS: this process + largest child (the indexing processes).")
 
 
@@ -316,9 +365,13 @@ def bench_importer(data: Path) -> None:
         app = create_app(settings(workdir, drain_on_commit=True))
         with app.app_context():
             db.create_all()
-        env = dict(os.environ, HELPDESK_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-                   HELPDESK_SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-                   HELPDESK_INSTANCE_DIR=str(workdir / "instance"), HELPDESK_SECRET_KEY="bench")  # fmt: skip
+        env = dict(
+            os.environ,
+            HELPDESK_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+            HELPDESK_SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+            HELPDESK_INSTANCE_DIR=str(workdir / "instance"),
+            HELPDESK_SECRET_KEY="bench",
+        )
         flask = str(PROJECT / ".venv" / "bin" / "flask")
         total_records, total_s = 0, 0.0
         print(f"{'file':<36} {'records':>8} {'seconds':>8} {'records/s':>10}")
@@ -326,26 +379,42 @@ def bench_importer(data: Path) -> None:
             for name in files:
                 records = sum(1 for _ in read_jsonl(data / name))
                 started = time.perf_counter()
-                subprocess.run([flask, "--app", "wsgi", "import", kind, str(data / name)], cwd=PROJECT, env=env,
-                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                subprocess.run(
+                    [flask, "--app", "wsgi", "import", kind, str(data / name)],
+                    cwd=PROJECT,
+                    env=env,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 seconds = time.perf_counter() - started
                 total_records, total_s = total_records + records, total_s + seconds
                 print(f"{name:<36} {records:>8} {seconds:>8.1f} {records / seconds:>10.1f}", flush=True)
         print(f"{'all':<36} {total_records:>8} {total_s:>8.1f} {total_records / total_s:>10.1f}")
-        print(f"(each import commits in batches; a commit updates the search index, as in production; "
-              f"index {dir_size(workdir / 'search_index') / 2**20:.0f} MB)")
+        print(
+            f"(each import commits in batches; a commit updates the search index, as in production; "
+            f"index {dir_size(workdir / 'search_index') / 2**20:.0f} MB)"
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated document counts")
-    parser.add_argument("--data", default=str(PROJECT.parent / "shared" / "data"), help="the shared data folder")
+    parser.add_argument(
+        "--data", default=str(PROJECT.parent / "shared" / "data"), help="the shared data folder"
+    )
     parser.add_argument("--queries", type=int, default=300, help="queries per latency measurement")
     parser.add_argument("--rounds", type=int, default=20, help="edits for commit-to-searchable")
-    parser.add_argument("--procs", type=int, default=None, help="flask search rebuild --procs (default: its own)")
-    parser.add_argument("--profile", action="store_true", help="cProfile a one-process rebuild and 200 searches")
+    parser.add_argument(
+        "--procs", type=int, default=None, help="flask search rebuild --procs (default: its own)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile a one-process rebuild and 200 searches"
+    )
     parser.add_argument("--top", type=int, default=30, help="profile entries shown")
     parser.add_argument("--importer", action="store_true", help="measure the real importer instead")
     args = parser.parse_args()
