@@ -89,9 +89,9 @@ class _WikiLinkProcessor(InlineProcessor):
         url, exists = self.resolver(target)
         el = etree.Element("a")
         el.set("href", url)
+        # No tooltip text here: the HTML is stored, so words in it could not follow the reader's language.
+        # The page adds a translated title to a.wikilink.missing when it is shown (static/js/app.js).
         el.set("class", "wikilink" if exists else "wikilink missing")
-        if not exists:
-            el.set("title", "This page does not exist yet")
         el.text = label
         return el, m.start(0), m.end(0)
 

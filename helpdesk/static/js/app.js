@@ -9,6 +9,12 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // Links to wiki pages that do not exist yet say so, in the reader's language (stored HTML has no words of ours).
+  var missingTitle = document.body.getAttribute("data-missing-page-title");
+  if (missingTitle) {
+    document.querySelectorAll("a.wikilink.missing").forEach(function (link) { link.title = missingTitle; });
+  }
+
   // Forms that do something hard to undo ask first: <form data-confirm="Are you sure?">.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
