@@ -24,7 +24,9 @@ def _bool(name: str, default: bool) -> bool:
 
 
 class Config:
-    SQLALCHEMY_DATABASE_URI = os.environ.get("HELPDESK_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'helpdesk.db'}"
+    SQLALCHEMY_DATABASE_URI = (
+        os.environ.get("HELPDESK_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'helpdesk.db'}"
+    )
     SEARCH_INDEX_DIR = os.environ.get("HELPDESK_SEARCH_INDEX_DIR") or str(BASE_DIR / "search_index")
     # None means: generate once and keep under instance/ (see helpdesk.secret_key).
     SECRET_KEY = os.environ.get("HELPDESK_SECRET_KEY") or None

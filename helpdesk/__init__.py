@@ -27,7 +27,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app. ``overrides`` replaces settings from config.py (tests pass their own database)."""
-    app = Flask(__name__, template_folder=str(PROJECT_DIR / "templates"), instance_path=_instance_path(overrides))
+    app = Flask(
+        __name__, template_folder=str(PROJECT_DIR / "templates"), instance_path=_instance_path(overrides)
+    )
     load_config(app, overrides)
     secret_key.ensure(app)
     init_extensions(app)

@@ -7,6 +7,6 @@ from .tags import Tag, page_tags, question_tags
 from .wiki.models import Page, PageLink, PageRevision
 
 __all__ = [
-    "Answer", "Page", "PageLink", "PageRevision", "PostRevision", "Question", "Role", "SearchChange", "Tag", "User", "Vote",
-    "page_tags", "question_tags",
+    "Answer", "Page", "PageLink", "PageRevision", "PostRevision", "Question", "Role", "SearchChange", "Tag",
+    "User", "Vote", "page_tags", "question_tags",
 ]  # fmt: skip

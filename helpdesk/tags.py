@@ -3,13 +3,12 @@
 import re
 import unicodedata
 
+from flask_babel import gettext as _
 from sqlalchemy import Column, ForeignKey, String, Table, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flask_babel import gettext as _
-
-from .extensions import db
 from .errors import UserError
+from .extensions import db
 
 _TAG_CHARS = re.compile(r"[^\w+#.-]+")
 
@@ -40,7 +39,7 @@ page_tags = Table(
 
 
 def normalize_tag(raw: str) -> str:
-    """``"  VPN Client "`` -> ``"vpn-client"``: lower case, words joined by hyphens, letters of any script kept."""
+    """``"  VPN Client "`` -> ``"vpn-client"``: lower case, hyphens between words, any letters kept."""
     text = unicodedata.normalize("NFC", raw).strip().lower()
     return _TAG_CHARS.sub("-", text).strip("-.")
 
@@ -57,7 +56,9 @@ def parse_tags(raw: str | list[str], max_tags: int = 8, max_length: int = 40) ->
         if not name or name in names:
             continue
         if len(name) > max_length:
-            raise UserError(_("A tag may be at most %(n)d characters long: “%(tag)s”.", n=max_length, tag=name[:60]))
+            raise UserError(
+                _("A tag may be at most %(n)d characters long: “%(tag)s”.", n=max_length, tag=name[:60])
+            )
         names.append(name)
     if len(names) > max_tags:
         raise UserError(_("Use at most %(n)d tags.", n=max_tags))

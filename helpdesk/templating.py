@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.TEMPLATE_PREDICATES)
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.filters["time_ago"] = time_ago
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -100,7 +100,9 @@ def make_user(app):
     """``make_user(role="staff")`` -> a committed User whose password is ``PASSWORD``."""
     from helpdesk.auth.services import create_user
 
-    def make(role: str = "employee", email: str | None = None, name: str | None = None, password: str = PASSWORD):
+    def make(
+        role: str = "employee", email: str | None = None, name: str | None = None, password: str = PASSWORD
+    ):
         n = next(_counter)
         user = create_user(email or f"person{n}@bank.example", name or f"Person {n}", role, password)
         db.session.commit()
@@ -126,11 +128,21 @@ def make_question(app, make_user):
     """``make_question(author=None, title=..., body=..., tags=[...])`` -> a committed Question."""
     from helpdesk.forum.services import ask_question
 
-    def make(author=None, title: str | None = None, body: str = "It does not work. What should I do?",
-             tags: list[str] | None = None, lang: str = "en"):
+    def make(
+        author=None,
+        title: str | None = None,
+        body: str = "It does not work. What should I do?",
+        tags: list[str] | None = None,
+        lang: str = "en",
+    ):
         n = next(_counter)
-        question = ask_question(author or make_user(), title or f"How do I fix problem number {n}?", body,
-                                tags if tags is not None else ["general"], lang=lang)
+        question = ask_question(
+            author or make_user(),
+            title or f"How do I fix problem number {n}?",
+            body,
+            tags if tags is not None else ["general"],
+            lang=lang,
+        )
         db.session.commit()
         return question
 
@@ -152,14 +164,27 @@ def make_answer(app, make_user, make_question):
 
 @pytest.fixture
 def make_page(app, make_user):
-    """``make_page(title=..., path=..., body=..., author=None)`` -> a committed wiki Page (author is staff)."""
+    """``make_page(title=..., path=..., body=...)`` -> a committed wiki Page, written by staff by default."""
     from helpdesk.wiki.services import create_page
 
-    def make(title: str | None = None, path: str | None = None, body: str = "Some useful text.",
-             tags: list[str] | None = None, author=None, lang: str = "en"):
+    def make(
+        title: str | None = None,
+        path: str | None = None,
+        body: str = "Some useful text.",
+        tags: list[str] | None = None,
+        author=None,
+        lang: str = "en",
+    ):
         n = next(_counter)
-        page = create_page(author or make_user(role="staff"), title or f"Page {n}", path or f"page-{n}", body,
-                           tags or [], summary="Created", lang=lang)
+        page = create_page(
+            author or make_user(role="staff"),
+            title or f"Page {n}",
+            path or f"page-{n}",
+            body,
+            tags or [],
+            summary="Created",
+            lang=lang,
+        )
         db.session.commit()
         return page
 

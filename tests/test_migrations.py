@@ -37,12 +37,20 @@ def empty_database_url(tmp_path):
 
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path, empty_database_url):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "x",
-                      "INSTANCE_DIR": str(tmp_path), "SEARCH_INDEX_DIR": str(tmp_path / "index")})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "SECRET_KEY": "x",
+            "INSTANCE_DIR": str(tmp_path),
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        }
+    )
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+            )
         assert diff == [], f"models and migrations differ: {diff}"
 
         downgrade(directory=MIGRATIONS, revision="base")

@@ -1,4 +1,4 @@
-"""What people do, in a real browser against the real app: ask, answer, accept; edit a wiki page, see the diff."""
+"""What people do, in a real browser against the real app: ask, answer, accept; edit a page, see a diff."""
 
 import re
 import uuid
@@ -18,7 +18,9 @@ def test_ask_answer_accept(browser, live_server):
         _sign_in(page, live_server.accounts["employee"])
         page.goto("/questions/ask")
         page.get_by_label("Title").fill(title)
-        page.get_by_label("Your question").fill("Every job comes out **blank**. I replaced the toner already.")
+        page.get_by_label("Your question").fill(
+            "Every job comes out **blank**. I replaced the toner already."
+        )
         page.get_by_label("Tags").fill("printer, floor-3")
         page.get_by_role("button", name="Post your question").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(title)
