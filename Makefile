@@ -7,7 +7,7 @@ WORKERS ?= 2
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations migrate-check lint bench clean
+.PHONY: run test install translations lint bench bench-quality bench-speed bench-markup clean
 
 run: install
 	$(FLASK) db upgrade
@@ -37,6 +37,18 @@ $(VENV)/.installed: pyproject.toml
 # Compiled catalogues (.mo) are built from the .po sources, never committed.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d helpdesk/translations
+
+# Benchmarks print figures; nothing here is enforced by tests. They read ../shared/data (see bench/*.py --help).
+bench: bench-quality bench-speed bench-markup
+
+bench-quality: install
+	$(BIN)/python bench/quality.py
+
+bench-speed: install
+	$(BIN)/python bench/speed.py --sizes 10000,100000
+
+bench-markup: install
+	$(BIN)/python bench/markup_bench.py
 
 lint: install
 	$(BIN)/ruff check helpdesk tests bench config.py wsgi.py
