@@ -136,3 +136,13 @@ def test_the_language_of_a_question_is_guessed_from_its_common_words(text, lang)
     from helpdesk.search.suggest import guess_language
 
     assert guess_language(text) == lang
+
+
+def test_a_title_alone_finds_compounds_and_derived_forms_of_its_words(author, make_question):
+    care = make_question(
+        author, "Frågor om sjukvården", "Kontakta vårdcentralen om vaccinationen.", lang="sv"
+    )
+    make_question(author, "Skrivaren skriver ut tomma sidor", "Tonern är ny.", lang="sv")
+    hits = similar("vård och vaccinering")
+    assert doc_ids(hits) == [f"question:{care.id}"]
+    assert similar("vård och vaccinering", "hjälp") == []  # with a body, whole words only

@@ -5,13 +5,21 @@ its Snowball stemmer, then accents folded: "Skrivaren" -> "skriv") and once in l
 case, English and Swedish stop words, accents folded, no stemming: "Skrivaren" -> "skrivaren"). A query is run
 through every field's analyser, so a word finds documents of any language, and stemmed matches in the
 document's own language. Stemming comes before accent folding because the Swedish, German and Nordic stemmers
-rely on å, ä, ö and ü. The ``spell`` analyser keeps words as written (lower case, accents kept): it is the
-vocabulary for "did you mean".
+rely on å, ä, ö and ü. The ``grams`` analyser cuts the neutral words into pieces of four and five letters,
+for similar questions only ("sjukvården" holds "vard"). The ``spell`` analyser keeps words as written (lower
+case, accents kept): it is the vocabulary for "did you mean".
 """
 
 from functools import cache, lru_cache
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
@@ -21,6 +29,8 @@ LANGUAGES = ("en", "sv", "da", "no", "fi", "de")
 NEUTRAL_STOP_LANGUAGES = ("en", "sv")
 # Longer "words" are base64 blobs, hashes or paste accidents; they never help a search.
 MAX_TERM_LENGTH = 60
+# Letters per piece in the ``grams`` field (shortest, longest).
+GRAM_SIZES = (4, 5)
 
 
 @cache
@@ -53,6 +63,13 @@ def language_analyzer(lang: str):
         | StemFilter(lang=lang)
         | CharsetFilter(accent_map)
     )
+
+
+def gram_analyzer():
+    """Neutral words cut into pieces of ``GRAM_SIZES`` letters, so that a word finds its compounds and
+    derived forms ("vård" -> "sjukvården", "vaccinering" -> "vaccination"). A query keeps only the longest
+    pieces (a word shorter than the longest piece is one piece)."""
+    return neutral_analyzer() | NgramFilter(*GRAM_SIZES)
 
 
 def spell_analyzer():

@@ -4,7 +4,9 @@ Text lives in "parts" (title, body, answers, accepted, extra). Each part has a l
 after it (``title``; word positions kept, for phrases) and a stemmed field per language for the first four
 (``title_sv``, ``title_en`` ...; no positions); a document fills the neutral fields and the fields of its own
 language. ``accepted`` holds the accepted answer alone so it can be weighted above the other answers;
-``extra`` holds tag words and a page's path words. ``spell`` is the vocabulary for "did you mean". Filters and
+``extra`` holds tag words and a page's path words. ``grams`` holds the title and the start of the body cut
+into letter pieces, for similar questions only (not for search(): pieces would match too loosely). ``spell``
+is the vocabulary for "did you mean". Filters and
 facets use the ID fields (kind, space, lang, tags); stored fields carry what a result line shows, including
 short summaries, so results never re-read the database.
 
@@ -14,9 +16,9 @@ Bump SCHEMA_VERSION when fields change: the indexer then refuses to write into a
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import LANGUAGES, language_analyzer, neutral_analyzer, spell_analyzer
+from .analysis import LANGUAGES, gram_analyzer, language_analyzer, neutral_analyzer, spell_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 KINDS = ("question", "page")
 # Query-time weight of each text part (BM25F sums the fields a word matches in).
@@ -66,6 +68,8 @@ def build_schema() -> Schema:
         "summary": STORED(),
         "accepted_summary": STORED(),
         "spell": TEXT(analyzer=spell_analyzer(), phrase=False),
+        # Title and body cut into letter pieces: only similar() looks here, for compounds and derived forms.
+        "grams": TEXT(analyzer=gram_analyzer(), phrase=False),
     }
     for part in PART_BOOSTS:
         fields[part] = TEXT(analyzer=neutral, stored=(part == "title"))
