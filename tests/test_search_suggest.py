@@ -146,3 +146,21 @@ def test_a_title_alone_finds_compounds_and_derived_forms_of_its_words(author, ma
     hits = similar("vård och vaccinering")
     assert doc_ids(hits) == [f"question:{care.id}"]
     assert similar("vård och vaccinering", "hjälp") == []  # with a body, whole words only
+
+
+def test_a_closed_duplicate_is_suggested_as_its_original(app, threads, author, make_question):
+    from helpdesk.extensions import db
+    from helpdesk.forum.services import close_as_duplicate
+
+    original = threads["outlook"]
+    duplicate = make_question(author, "Outlook password prompt keeps coming back", "Prompt again and again.")
+    close_as_duplicate(duplicate, original, author)
+    db.session.commit()
+
+    hits = similar("Outlook password prompt keeps coming back")
+    assert doc_ids(hits)[0] == f"question:{original.id}"
+    assert f"question:{duplicate.id}" not in doc_ids(hits)
+    assert doc_ids(hits).count(f"question:{original.id}") == 1
+    # Where the original is excluded (it is the question being looked at), the duplicate stands for itself.
+    without_original = similar("Outlook password prompt", exclude=f"question:{original.id}")
+    assert f"question:{duplicate.id}" in doc_ids(without_original)

@@ -183,15 +183,34 @@ def similar(
     excluded = [exclude] if isinstance(exclude, str) else list(exclude or ())
     restricted = docs(searcher, Or([Term("id", doc_id) for doc_id in excluded])) if excluded else set()
     time_limit = current_app.config["SEARCH_TIME_LIMIT"]
-    found, _ = run(searcher, query, allow=allowed, restrict=restricted, time_limit=time_limit, limit=limit)
+    # Twice the limit: closed duplicates fold into their originals, which may already be in the list.
+    found, _ = run(
+        searcher, query, allow=allowed, restrict=restricted, time_limit=time_limit, limit=2 * limit
+    )
     matcher = TermMatcher.from_terms(query.all_terms())
-    hits = []
+    hits: list[Hit] = []
+    shown: set[str] = set()
     best = found.top_n[0][0] if found.top_n else 0.0
-    for score, docnum in found.top_n[:limit]:
-        if best and score < best * MIN_RELATIVE_SCORE:
+    for score, docnum in found.top_n:
+        if len(hits) >= limit or (best and score < best * MIN_RELATIVE_SCORE):
             break
-        hits.append(make_hit(searcher.stored_fields(docnum), score, matcher))
+        stored = _original_of(searcher, searcher.stored_fields(docnum), allowed, restricted)
+        if stored["id"] not in shown:
+            shown.add(stored["id"])
+            hits.append(make_hit(stored, score, matcher))
     return hits
+
+
+def _original_of(searcher, stored: dict, allowed: set[int] | None, restricted: set[int]) -> dict:
+    """A thread closed as a duplicate is suggested as its original (the answers are there), when the asker may
+    see that original and it is not excluded; otherwise as itself."""
+    original_id = stored.get("duplicate_of")
+    if not original_id:
+        return stored
+    docnum = searcher.document_number(id=f"question:{original_id}")
+    if docnum is None or docnum in restricted or (allowed is not None and docnum not in allowed):
+        return stored
+    return searcher.stored_fields(docnum)
 
 
 def related(item, limit: int = 5, *, visible_spaces=None) -> list[Hit]:
