@@ -4,7 +4,6 @@ Every create and every edit writes a PostRevision, renders ``body_html`` and kee
 (``answer_count``, ``score``) and the thread's ``activity_at`` in step.
 """
 
-from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -15,7 +14,7 @@ from .. import permissions
 from ..auth.models import User
 from ..errors import Conflict, UserError
 from ..extensions import db
-from ..markup import extract_wikilinks, render
+from ..markup import render
 from ..tags import get_or_create_tags, parse_tags
 from ..utils import clean_line, clean_text, utcnow
 from ..wiki.queries import resolve_wikilink
@@ -25,9 +24,6 @@ from .models import Answer, PostRevision, Question, Vote
 _TITLE_COLUMN = 300
 _SUMMARY_COLUMN = 300
 _TAG_COLUMN = 64
-# Each distinct [[wiki link]] costs a query to see whether its page exists; past this many in one post the
-# links are rendered without that check (they still lead to the page, or say it is missing).
-_MAX_CHECKED_WIKILINKS = 50
 
 
 class InvalidField(UserError):
@@ -104,9 +100,8 @@ def _summary(raw: str | None) -> str:
 
 
 def _html(body: str) -> str:
-    if len(extract_wikilinks(body)) > _MAX_CHECKED_WIKILINKS:
-        return str(render(body))
-    return str(render(body, wikilinks=cache(resolve_wikilink)))
+    # render() asks the resolver once per distinct target and stops checking past its own limit.
+    return str(render(body, wikilinks=resolve_wikilink))
 
 
 def _require(allowed: bool, message: str) -> None:
