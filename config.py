@@ -46,6 +46,11 @@ class Config:
     SEARCH_DRAIN_ON_COMMIT = _bool("HELPDESK_SEARCH_DRAIN_ON_COMMIT", True)
     SEARCH_TIME_LIMIT = float(os.environ.get("HELPDESK_SEARCH_TIME_LIMIT") or 2.0)
 
+    # Insights (helpdesk/insights): a query is shown to leads once this many distinct visits made it (people
+    # type names into search boxes); search log rows older than this many days go with `flask insights purge`.
+    INSIGHTS_MIN_PEOPLE = _int("HELPDESK_INSIGHTS_MIN_PEOPLE", 3)
+    INSIGHTS_RETENTION_DAYS = _int("HELPDESK_INSIGHTS_RETENTION_DAYS", 90)
+
     LANGUAGES = {"en": "English", "sv": "Svenska"}
     BABEL_DEFAULT_LOCALE = os.environ.get("HELPDESK_DEFAULT_LOCALE", "en")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("HELPDESK_TIMEZONE", "Europe/Stockholm")
@@ -77,6 +82,9 @@ class Config:
     # Accounts younger than this many days (staff excepted) may post this many questions and answers.
     NEW_ACCOUNT_DAYS = _int("HELPDESK_NEW_ACCOUNT_DAYS", 7)
     NEW_ACCOUNT_POST_LIMIT = os.environ.get("HELPDESK_NEW_ACCOUNT_POST_LIMIT") or "5 per 10 minutes"
+
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (helpdesk/proxy.py).
+    TRUSTED_PROXIES = _int("HELPDESK_TRUSTED_PROXIES", 0)
 
     # werkzeug's method string; tests use a cheaper one, production keeps scrypt.
     PASSWORD_HASH_METHOD = "scrypt"

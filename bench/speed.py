@@ -38,6 +38,7 @@ from helpdesk.auth.models import User  # noqa: E402
 from helpdesk.extensions import db  # noqa: E402
 from helpdesk.forum.models import Answer, Question  # noqa: E402
 from helpdesk.import_records import RecordError, parse_record  # noqa: E402
+from helpdesk.spaces.queries import default_space  # noqa: E402
 from helpdesk.tags import Tag, normalize_tag, page_tags, question_tags  # noqa: E402
 from helpdesk.wiki.models import Page  # noqa: E402
 from helpdesk.wiki.paths import slugify  # noqa: E402
@@ -94,6 +95,7 @@ def build_corpus(size: int, questions: list, pages: list) -> tuple[int, int]:
     author_id = db.session.execute(
         insert(User).values(email="bench@helpdesk.invalid", name="Bench", role="admin").returning(User.id)
     ).scalar_one()
+    space_id = default_space().id
     tag_ids: dict[str, int] = {}
 
     def tag_id(name: str) -> int | None:
@@ -145,6 +147,7 @@ def build_corpus(size: int, questions: list, pages: list) -> tuple[int, int]:
                     answer_count=len(record.answers),
                     is_solved=accepted is not None,
                     external_id=f"{record.external_id}{suffix}"[:200],
+                    space_id=space_id,
                 )
             )
             for position, text in record.answers:
@@ -183,6 +186,7 @@ def build_corpus(size: int, questions: list, pages: list) -> tuple[int, int]:
                     created_at=when,
                     updated_at=when,
                     external_id=f"{record.external_id}{suffix}"[:200],
+                    space_id=space_id,
                 )
             )
             pt_rows += [{"page_id": pid, "tag_id": t} for t in tags]
@@ -315,6 +319,7 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
             from helpdesk.errors import UserError
             from helpdesk.search.indexer import rebuild
             from helpdesk.search.query import search
+            from helpdesk.search.suggest import similar
 
             with app.app_context():
                 profile = cProfile.Profile()
@@ -329,6 +334,12 @@ def bench_size(size: int, args, questions, pages, queries) -> dict:
                         search(q)
                 profile.disable()
                 print_profile(f"200 searches at {size} documents", profile, args.top)
+                profile = cProfile.Profile()
+                profile.enable()
+                for q in queries[:200]:
+                    similar(q)
+                profile.disable()
+                print_profile(f"200 similar() at {size} documents", profile, args.top)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return row
@@ -413,7 +424,9 @@ def main() -> None:
         "--procs", type=int, default=None, help="flask search rebuild --procs (default: its own)"
     )
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile a one-process rebuild and 200 searches"
+        "--profile",
+        action="store_true",
+        help="cProfile a one-process rebuild, 200 searches and 200 similar()",
     )
     parser.add_argument("--top", type=int, default=30, help="profile entries shown")
     parser.add_argument("--importer", action="store_true", help="measure the real importer instead")

@@ -12,9 +12,12 @@ from . import (  # noqa: F401 (models: all tables)
     forum,
     headers,
     i18n,
+    insights,
     models,
+    proxy,
     search,
     secret_key,
+    spaces,
     templating,
     throttle,
     wiki,
@@ -33,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     load_config(app, overrides)
     secret_key.ensure(app)
     init_extensions(app)
+    proxy.init_app(app)
     headers.init_app(app)
     throttle.init_app(app)
     search.init_app(app)
@@ -41,8 +45,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app)
     forum.init_app(app)
     wiki.init_app(app)
+    spaces.init_app(app)
     search_views.init_app(app)
     api.init_app(app)
+    insights.init_app(app)
     errors.register_error_handlers(app)
     cli.init_app(app)
     return app

@@ -11,6 +11,7 @@ from .auth.services import find_user_by_email
 from .extensions import db
 from .import_records import count_lines
 from .importer import ImportResult, import_account, run_import
+from .spaces.cli import space_or_fail
 
 import_cli = AppGroup("import", help="Load questions or wiki pages from JSON Lines files.")
 
@@ -18,6 +19,11 @@ import_cli = AppGroup("import", help="Load questions or wiki pages from JSON Lin
 PROGRESS_LINES = 200
 
 _file_argument = click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
+_space_option = click.option(
+    "--space",
+    metavar="NAME",
+    help="Put new posts in this space (its name or address; default: the default public space).",
+)
 _author_option = click.option(
     "--author",
     metavar="EMAIL",
@@ -29,21 +35,26 @@ _author_option = click.option(
 @import_cli.command("questions")
 @_file_argument
 @_author_option
-def import_questions(file: Path, author: str | None) -> None:
+@_space_option
+def import_questions(file: Path, author: str | None, space: str | None) -> None:
     """Import forum threads: each line a question with its "answers" ("answer_labels": Good = accepted)."""
-    result = _run("questions", file, author)
+    result = _run("questions", file, author, space)
     click.echo(f"answers: created {result.answers_created}, updated {result.answers_updated}")
 
 
 @import_cli.command("pages")
 @_file_argument
 @_author_option
-def import_pages(file: Path, author: str | None) -> None:
-    """Import wiki pages: each line a page, its path taken from the record's id."""
-    _run("pages", file, author)
+@_space_option
+def import_pages(file: Path, author: str | None, space: str | None) -> None:
+    """Import wiki pages: each line a page, its path taken from the record's id (under spaces/<address>/ in
+    a space other than the default one)."""
+    _run("pages", file, author, space)
 
 
-def _run(kind: str, file: Path, author_email: str | None) -> ImportResult:
+def _run(kind: str, file: Path, author_email: str | None, space_name: str | None = None) -> ImportResult:
+    # An unknown space stops the run before anything is read or imported.
+    space = space_or_fail(space_name) if space_name is not None else None
     try:
         total = count_lines(file)
     except IsADirectoryError:
@@ -63,11 +74,14 @@ def _run(kind: str, file: Path, author_email: str | None) -> ImportResult:
                 author,
                 on_error=messages.append,
                 on_line=lambda number: bar.update(number - bar.pos),
+                space=space,
             )
         for message in messages:
             click.echo(message, err=True)
     else:
-        result = run_import(file, kind, author, on_error=lambda message: click.echo(message, err=True))
+        result = run_import(
+            file, kind, author, on_error=lambda message: click.echo(message, err=True), space=space
+        )
 
     click.echo(
         f"{kind}: created {result.created}, updated {result.updated}, unchanged {result.unchanged}, "

@@ -20,10 +20,11 @@ from .extensions import db
 from .forum.models import Answer, PostRevision, Question
 from .forum.services import accept_answer, answer_question, ask_question, edit_answer, edit_question
 from .import_records import ImportRecord, RecordError, parse_record, read_lines
+from .spaces.models import Space
 from .tags import normalize_tag
 from .wiki.models import Page, PageRevision
-from .wiki.paths import MAX_PATH_LENGTH, slugify
-from .wiki.services import create_page, edit_page, normalize_path
+from .wiki.paths import MAX_PATH_LENGTH, normalize_path, slugify, space_path
+from .wiki.services import create_page, edit_page
 
 IMPORT_ACCOUNT_EMAIL = "import@helpdesk.invalid"
 IMPORT_ACCOUNT_NAME = "Imported content"
@@ -71,11 +72,16 @@ def _tag_names(tags) -> list[str]:
 # --- questions ------------------------------------------------------------------------------------------
 
 
-def import_question(record: ImportRecord, author: User, result: ImportResult) -> str:
-    """Create or update the question and answers of ``record``: "created", "updated" or "unchanged"."""
+def import_question(
+    record: ImportRecord, author: User, result: ImportResult, space: Space | None = None
+) -> str:
+    """Create or update the question and answers of ``record``: "created", "updated" or "unchanged".
+
+    A new question goes into ``space`` (the default space when None); one imported before stays where it is.
+    """
     question = db.session.scalar(select(Question).where(Question.external_id == record.external_id))
     if question is None:
-        question = ask_question(author, record.title, record.body, record.tags, lang=record.lang)
+        question = ask_question(author, record.title, record.body, record.tags, lang=record.lang, space=space)
         question.external_id = record.external_id
         new_answers = _sync_answers(question, record, author, result)
         revisions = db.session.scalars(
@@ -178,13 +184,27 @@ def _free_path(path: str) -> str:
         number += 1
 
 
-def import_page(record: ImportRecord, author: User, result: ImportResult) -> str:
-    """Create or update the wiki page of ``record``; returns "created", "updated" or "unchanged"."""
+def import_page(record: ImportRecord, author: User, result: ImportResult, space: Space | None = None) -> str:
+    """Create or update the wiki page of ``record``; returns "created", "updated" or "unchanged".
+
+    A new page goes into ``space`` (the default space when None), under its path prefix; one imported before
+    stays where it is.
+    """
     page = db.session.scalar(select(Page).where(Page.external_id == record.external_id))
     if page is None:
-        path = _free_path(path_from_id(record.external_id))
+        path = path_from_id(record.external_id)
+        if space is not None:
+            path = space_path(space, path)
+        path = _free_path(path)
         page = create_page(
-            author, record.title, path, record.body, record.tags, summary=CREATED_SUMMARY, lang=record.lang
+            author,
+            record.title,
+            path,
+            record.body,
+            record.tags,
+            summary=CREATED_SUMMARY,
+            lang=record.lang,
+            space=space,
         )
         page.external_id = record.external_id
         revisions = db.session.scalars(select(PageRevision).where(PageRevision.page_id == page.id))
@@ -217,7 +237,7 @@ def import_page(record: ImportRecord, author: User, result: ImportResult) -> str
 
 # --- the run --------------------------------------------------------------------------------------------
 
-IMPORTERS: dict[str, tuple[Callable[[ImportRecord, User, ImportResult], str], bool]] = {
+IMPORTERS: dict[str, tuple[Callable[[ImportRecord, User, ImportResult, Space | None], str], bool]] = {
     "questions": (import_question, True),
     "pages": (import_page, False),
 }
@@ -231,8 +251,10 @@ def run_import(
     on_error: Callable[[str], None],
     on_line: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    space: Space | None = None,
 ) -> ImportResult:
     """Import every line of ``path`` as ``kind`` ("questions" or "pages"), committing every ``batch_size``.
+    New posts go into ``space`` (the default space when None).
 
     Bad lines and refused records go to ``on_error`` as ``"line N: reason"``; ``on_line`` hears the number of
     each line handled (for a progress bar).
@@ -241,7 +263,7 @@ def run_import(
     result = ImportResult()
     pending = 0
     for number, value in read_lines(path):
-        outcome, reason = _import_line(value, import_one, with_answers, author, result)
+        outcome, reason = _import_line(value, import_one, with_answers, author, result, space)
         if outcome is None:
             result.failed += 1
             on_error(f"line {number}: {reason}")
@@ -257,7 +279,7 @@ def run_import(
     return result
 
 
-def _import_line(value, import_one, with_answers: bool, author: User, result: ImportResult):
+def _import_line(value, import_one, with_answers: bool, author: User, result: ImportResult, space=None):
     """(outcome, None) for a record imported, or (None, reason) for a line refused; nothing is half-saved."""
     if isinstance(value, RecordError):
         return None, str(value)
@@ -265,7 +287,7 @@ def _import_line(value, import_one, with_answers: bool, author: User, result: Im
     try:
         record = parse_record(value, with_answers=with_answers)
         with db.session.begin_nested():
-            return import_one(record, author, result), None
+            return import_one(record, author, result, space), None
     except RecordError as error:
         reason = str(error)
     except UserError as error:

@@ -7,6 +7,8 @@ into 403 (or a sign-in prompt for anonymous visitors) through ``helpdesk.securit
 from flask_login import AnonymousUserMixin
 
 from .auth.models import Role, User
+from .spaces import queries as space_queries
+from .spaces.models import Space
 
 
 def _signed_in(user) -> bool:
@@ -58,8 +60,26 @@ def can_edit_wiki(user) -> bool:
 
 
 def can_delete_page(user, page) -> bool:
-    """Deleting a wiki page (and its history) is for the same curators who edit it."""
-    return can_edit_wiki(user)
+    """Deleting a wiki page (and its history) is for the same people who edit it."""
+    return can_edit_page(user, page)
+
+
+def can_create_page_in(user, space: Space) -> bool:
+    """Who writes the wiki of a space: staff in the spaces they can see; in a restricted space also its
+    members (a locked team keeps its own notes)."""
+    if not can_view_space(user, space):
+        return False
+    return can_edit_wiki(user) or (space.is_restricted and space_queries.is_member(space, user))
+
+
+def can_edit_page(user, page) -> bool:
+    """Editing and reverting a page: the same people who may write pages in its space."""
+    return can_create_page_in(user, page.space)
+
+
+def can_post_in(user, space: Space) -> bool:
+    """Asking in a space: anyone who may ask and can see the space."""
+    return can_ask(user) and can_view_space(user, space)
 
 
 def can_manage_users(user) -> bool:
@@ -70,15 +90,95 @@ def can_view_profile(user, profile_user: User) -> bool:
     return True
 
 
-def visible_space_ids(user) -> set[str] | None:
-    """The keys of the spaces whose content ``user`` may see; None means every space.
+def can_read_site(user) -> bool:
+    """Signed-in people read the site; anonymous visitors only while the site setting allows it."""
+    return _signed_in(user) or space_queries.anonymous_may_read()
 
-    The one visibility rule for everything that shows or counts content: search, suggestions while asking,
-    "related" boxes, lists, feeds, the API, notifications and the dashboard must all pass this to their query
-    (search takes it as ``visible_spaces=``), so a restricted space never leaks through one of them. Every
-    space is public until restricted spaces exist, so for now the answer is always None.
+
+def visible_space_ids(user) -> frozenset[int] | None:
+    """The ids of the spaces whose content ``user`` may see; None means every space (admins).
+
+    The one visibility rule for everything that shows or counts content: lists, tag counts, views (404 for
+    the rest), search, suggestions while asking, "related" boxes, profiles, feeds, the API, notifications and
+    the dashboard all pass this to their query (search takes it as ``visible_spaces=``), so a restricted
+    space never leaks through one of them. Public spaces are visible to all who may read the site;
+    restricted spaces to their members. Answered once per request and person.
     """
-    return None
+    if is_admin(user):
+        return None
+    cache = space_queries.request_cache()
+    key = user.id if _signed_in(user) else None
+    if key not in cache:
+        ids: set[int] = set()
+        if can_read_site(user):
+            ids |= space_queries.public_space_ids()
+        if key is not None:
+            ids |= space_queries.member_space_ids(key)
+        cache[key] = frozenset(ids)
+    return cache[key]
+
+
+def can_view_space(user, space: Space) -> bool:
+    visible = visible_space_ids(user)
+    return visible is None or space.id in visible
+
+
+def can_view_content(user, item) -> bool:
+    """A question, answer's question or wiki page (anything with ``space_id``) may be shown to ``user``."""
+    visible = visible_space_ids(user)
+    return visible is None or item.space_id in visible
+
+
+def can_create_space(user) -> bool:
+    return is_staff(user)
+
+
+def can_manage_space(user, space: Space) -> bool:
+    """Owners (and admins) add and remove members, decide join requests and confirm the member list."""
+    return is_admin(user) or (_signed_in(user) and space_queries.is_owner(space, user))
+
+
+def can_set_member_cap(user, space: Space) -> bool:
+    return is_admin(user)
+
+
+def can_request_to_join(user, space: Space) -> bool:
+    """Anyone signed in who knows a restricted space's address may ask to join it."""
+    return _signed_in(user) and space.is_restricted and not space_queries.is_member(space, user)
+
+
+def can_leave_space(user, space: Space) -> bool:
+    return _signed_in(user) and space_queries.is_member(space, user)
+
+
+def can_move_content(user, source: Space, target: Space) -> bool:
+    """Staff who can see both spaces, or the owners of both, move content between them."""
+    if is_staff(user) and can_view_space(user, source) and can_view_space(user, target):
+        return True
+    return can_manage_space(user, source) and can_manage_space(user, target)
+
+
+def can_use_queue(user) -> bool:
+    """The unanswered queue (list, CSV export, claiming questions) is for staff, leads and admins."""
+    return _signed_in(user) and user.role in (Role.STAFF, Role.LEAD, Role.ADMIN)
+
+
+def can_release_claim(user, claim) -> bool:
+    """A claim on a question is released by the person who made it, or by staff (who moderate the forum)."""
+    return can_use_queue(user) and (claim.user_id == user.id or is_staff(user))
+
+
+def can_read_audit_log(user) -> bool:
+    return is_admin(user)
+
+
+def can_change_site_settings(user) -> bool:
+    return is_admin(user)
+
+
+def can_view_insights(user) -> bool:
+    """Leads and admins read what people search for (the search log, counted over at least k people)."""
+    return _signed_in(user) and user.role in (Role.LEAD, Role.ADMIN)
 
 
 # Exposed to every template as-is, so templates ask the same questions as views.

@@ -358,13 +358,15 @@ def test_answers_and_pages_lists(client, contributor):
 
 def test_pages_edited_by_lists_each_page_once_latest_edit_first(contributor, make_user):
     person = contributor["user"]
-    revisions = db.session.scalars(queries.pages_edited_by(person)).all()
+    revisions = db.session.scalars(queries.pages_edited_by(person, person)).all()
     assert [r.page.path for r in revisions] == ["network/vpn", "printers"]
     assert revisions[0].summary == "Newer client"
-    assert db.session.scalars(queries.pages_edited_by(make_user())).all() == []
+    nobody = make_user()
+    assert db.session.scalars(queries.pages_edited_by(nobody, person)).all() == []
 
 
 def test_profile_counts(contributor, make_user):
-    counts = queries.profile_counts(contributor["user"])
+    reader = make_user()
+    counts = queries.profile_counts(contributor["user"], reader)
     assert (counts.questions, counts.answers, counts.accepted_answers, counts.pages) == (1, 2, 1, 2)
-    assert queries.profile_counts(make_user()) == queries.ProfileCounts(0, 0, 0, 0)
+    assert queries.profile_counts(make_user(), reader) == queries.ProfileCounts(0, 0, 0, 0)

@@ -10,6 +10,7 @@ from helpdesk.errors import UserError
 from helpdesk.extensions import db
 from helpdesk.forum import queries, services
 from helpdesk.forum.models import Answer, PostRevision, Question, Vote
+from helpdesk.spaces.queries import default_space
 
 
 def count(model) -> int:
@@ -307,7 +308,7 @@ def test_staff_close_a_question_as_a_duplicate_and_reopen_it(make_question, make
     services.close_as_duplicate(question, original, staff)
     db.session.commit()
     assert question.is_closed and question.duplicate_of == original and question.closed_by == staff
-    assert queries.duplicates_of(original) == [question]
+    assert queries.duplicates_of(original, staff) == [question]
 
     services.reopen_question(question, staff)
     db.session.commit()
@@ -362,19 +363,21 @@ def test_unanswered_leaves_out_answered_and_closed_questions(make_question, make
     make_answer(question=answered)
     services.close_as_duplicate(duplicate, answered, make_user(role="staff"))
     db.session.commit()
+    reader = make_user()
 
-    assert list(db.session.scalars(queries.unanswered_questions())) == [open_question]
-    assert list(db.session.scalars(queries.newest_questions())) == [duplicate, answered, open_question]
+    assert list(db.session.scalars(queries.unanswered_questions(reader))) == [open_question]
+    assert list(db.session.scalars(queries.newest_questions(reader))) == [duplicate, answered, open_question]
 
 
-def test_tags_are_counted_over_questions_and_pages(make_question, make_page):
+def test_tags_are_counted_over_questions_and_pages(make_question, make_page, make_user):
     make_question(tags=["vpn", "windows"])
     make_question(tags=["vpn"])
     make_page(tags=["vpn", "printer"])
+    reader = make_user()
 
-    counts = {t.name: (t.questions, t.pages) for t in queries.tags_with_counts()}
+    counts = {t.name: (t.questions, t.pages) for t in queries.tags_with_counts(reader)}
     assert counts == {"vpn": (2, 1), "windows": (1, 0), "printer": (0, 1)}
-    assert [t.name for t in queries.tags_with_counts()][0] == "vpn"
+    assert [t.name for t in queries.tags_with_counts(reader)][0] == "vpn"
 
 
 def test_a_persons_questions_and_answers(make_user, make_question, make_answer):
@@ -383,8 +386,8 @@ def test_a_persons_questions_and_answers(make_user, make_question, make_answer):
     make_question()
     answer = make_answer(author=person)
 
-    assert list(db.session.scalars(queries.questions_by(person))) == [mine]
-    assert list(db.session.scalars(queries.answers_by(person))) == [answer]
+    assert list(db.session.scalars(queries.questions_by(person, person))) == [mine]
+    assert list(db.session.scalars(queries.answers_by(person, person))) == [answer]
 
 
 @pytest.mark.parametrize(
@@ -410,3 +413,21 @@ def test_wiki_links_in_posts_point_at_pages_or_say_they_are_missing(make_page, m
 
     assert f'<a class="wikilink" href="/wiki/{page.path}">VPN setup</a>' in question.body_html
     assert 'class="wikilink missing"' in question.body_html
+
+
+def test_a_moved_thread_s_links_resolve_for_its_new_space(make_user, make_page):
+    from helpdesk.spaces.services import create_space
+    from helpdesk.wiki.services import create_page
+
+    staff = make_user(role="staff")
+    team = create_space("Payroll team", None, restricted=True)
+    secret = create_page(staff, "Salary table", "salaries", "Numbers.", [], space=team)
+    question = services.ask_question(staff, "Where are the numbers?", "See [[Salary table]].", [], space=team)
+    services.answer_question(question, staff, "Also [[Salary table]].")
+    db.session.commit()
+    assert f'href="/wiki/{secret.path}"' in question.body_html
+
+    services.move_question_to_space(question, default_space())
+    db.session.commit()
+    for html in (question.body_html, question.answers[0].body_html):
+        assert "spaces/payroll-team" not in html and 'href="/wiki/go/Salary%20table"' in html

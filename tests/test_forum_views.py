@@ -16,6 +16,11 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def without_token(html: str) -> str:
+    """A page without its CSRF tokens: they carry the second they were made in, so two requests may differ."""
+    return re.sub(r'(csrf-token" content|name="csrf_token" value)="[^"]*"', "", html)
+
+
 def titles_in(html: str) -> list[str]:
     """Question titles in the order a list shows them."""
     return re.findall(r'<h[23]><a href="/questions/\d+[^"]*" lang="\w+">([^<]+)</a>', html)
@@ -473,3 +478,137 @@ def test_access(client, login, thread, role, action):
         assert thread["answer"].is_accepted is allowed
     if action == "close":
         assert thread["question"].is_closed is allowed
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Restricted spaces
+
+
+@pytest.fixture
+def locked(make_user):
+    """A restricted space with one member; its question (with an answer) and the member."""
+    from helpdesk.spaces.services import add_member, create_space
+
+    owner, member = make_user(name="Owner"), make_user(name="Member")
+    space = create_space("Payroll team", None, restricted=True, owners=[owner])
+    add_member(space, member, owner)
+    question = services.ask_question(member, "Salary file for Acme", "Where is the Acme file?", ["payroll"],
+                                     space=space)  # fmt: skip
+    answer = services.answer_question(question, owner, "In the payroll share.")
+    db.session.commit()
+    return {"space": space, "owner": owner, "member": member, "question": question, "answer": answer}
+
+
+def _thread_urls(question_id: int, answer_id: int) -> list[tuple[str, str]]:
+    return [
+        ("GET", f"/questions/{question_id}"),
+        ("GET", f"/questions/{question_id}/history"),
+        ("GET", f"/questions/{question_id}/revisions/1"),
+        ("GET", f"/questions/{question_id}/edit"),
+        ("GET", f"/answers/{answer_id}"),
+        ("GET", f"/answers/{answer_id}/history"),
+        ("GET", f"/answers/{answer_id}/edit"),
+        ("POST", f"/questions/{question_id}/vote"),
+        ("POST", f"/questions/{question_id}/answers"),
+        ("POST", f"/questions/{question_id}/close"),
+        ("POST", f"/answers/{answer_id}/vote"),
+        ("POST", f"/answers/{answer_id}/accept"),
+    ]
+
+
+@pytest.mark.parametrize("role", ["employee", "staff"])
+def test_a_restricted_thread_is_404_to_outsiders_like_a_missing_one(client, login, make_user, locked, role):
+    login(make_user(role=role))
+    client.get("/")  # shows the welcome message, so it does not come up in a page compared below
+    hidden = _thread_urls(locked["question"].id, locked["answer"].id)
+    missing = _thread_urls(999_998, 999_999)
+    data = {"value": "up", "body": "Hello there", "original": "1"}
+    for (method, url), (_, nowhere) in zip(hidden, missing, strict=True):
+        response = client.open(url, method=method, data=data)
+        assert response.status_code == 404, f"{method} {url}"
+        expected = without_token(text(client.open(nowhere, method=method, data=data))).replace(
+            nowhere, "ADDRESS"
+        )
+        assert without_token(text(response)).replace(url, "ADDRESS") == expected, url
+        assert "Acme" not in text(response)
+    # JSON callers (the vote buttons' script) get the same answer as for nothing.
+    response = client.post(f"/answers/{locked['answer'].id}/vote", json={"value": "up"}, headers=JSON)
+    assert response.status_code == 404 and "Acme" not in text(response)
+
+
+def test_members_read_and_answer_in_their_restricted_space(client, login, locked):
+    login(locked["member"])
+    html = text(client.get(f"/questions/{locked['question'].id}"))
+    assert "Salary file for Acme" in html
+    assert '<span class="badge badge-space" title="Space">Payroll team</span>' in html
+    response = client.post(f"/answers/{locked['answer'].id}/vote", data={"value": "up"})
+    assert response.status_code == 302
+    assert db.session.get(Answer, locked["answer"].id).score == 1
+
+
+def test_lists_and_tags_leave_out_what_the_reader_may_not_see(
+    client, login, make_user, make_question, locked
+):
+    make_question(title="Printer on floor 3 is offline", tags=["printer", "payroll"])
+    login(make_user())
+    assert titles_in(text(client.get("/"))) == ["Printer on floor 3 is offline"]
+    tags = text(client.get("/tags"))
+    assert 'href="/tags/payroll"' in tags and "Salary" not in tags
+    assert re.search(r'href="/tags/payroll">payroll</a></td>\s*<td>1</td>\s*<td>0</td>', tags)
+    assert "Acme" not in text(client.get("/tags/payroll"))
+    client.post("/logout")
+    login(locked["member"])
+    assert titles_in(text(client.get("/"))) == ["Printer on floor 3 is offline", "Salary file for Acme"]
+
+
+def test_closing_as_a_duplicate_of_a_hidden_question_answers_like_a_missing_one(
+    client, login, make_user, make_question, locked
+):
+    question = make_question(title="Where do payslips live?")
+    login(make_user(role="staff"))
+    client.get("/")
+    hidden = client.post(f"/questions/{question.id}/close", data={"original": str(locked["question"].id)})
+    missing = client.post(f"/questions/{question.id}/close", data={"original": "999999"})
+    assert hidden.status_code == missing.status_code == 404
+    assert "Acme" not in text(hidden)
+    typed = f'value="{locked["question"].id}"'
+    assert without_token(text(hidden)).replace(typed, "") == without_token(text(missing)).replace(
+        'value="999999"', ""
+    )
+    assert db.session.get(Question, question.id).duplicate_of_id is None
+
+
+def test_a_public_duplicate_does_not_name_a_hidden_original(client, login, make_user, make_question, locked):
+    question = make_question(title="Where do payslips live?")
+    services.close_as_duplicate(question, locked["question"], make_user(role="admin"))
+    db.session.commit()
+    login(make_user())
+    html = text(client.get(f"/questions/{question.id}"))
+    assert "This question is closed." in html and "Acme" not in html
+    client.post("/logout")
+    login(locked["member"])
+    assert "Salary file for Acme" in text(client.get(f"/questions/{question.id}"))
+
+
+def test_the_ask_form_posts_into_a_chosen_visible_space(client, login, make_user, locked):
+    login(locked["member"])
+    form = text(client.get("/questions/ask?space=" + locked["space"].slug))
+    assert f'<option selected value="{locked["space"].slug}">Payroll team</option>' in form
+    response = client.post(
+        "/questions/ask",
+        data={"title": "Bonus file for Acme", "body": "Where?", "tags": "", "lang": "en",
+              "space": locked["space"].slug},
+    )  # fmt: skip
+    assert response.status_code == 302
+    asked = db.session.scalar(select(Question).where(Question.title == "Bonus file for Acme"))
+    assert asked.space_id == locked["space"].id
+    client.post("/logout")
+    login(make_user())
+    form = text(client.get("/questions/ask?space=" + locked["space"].slug))
+    assert "Payroll team" not in form
+    refused = client.post(
+        "/questions/ask",
+        data={"title": "Sneaky", "body": "Text", "tags": "", "lang": "en", "space": locked["space"].slug},
+    )
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count()).where(Question.title == "Sneaky")) == 0

@@ -206,7 +206,7 @@ def test_a_form_with_its_token_works(csrf_on, seeded, make_user):  # noqa: F811
 
 
 def test_over_https_the_same_site_referer_is_needed_too(csrf_on, seeded, make_user):  # noqa: F811
-    """Flask-WTF checks the Referer over HTTPS; Referrer-Policy: same-origin keeps it on the site's own posts."""
+    """Flask-WTF checks the Referer over HTTPS; Referrer-Policy: same-origin keeps it on the site's posts."""
     client = csrf_on.test_client()
     user = make_user()
     token = token_of(client, "/login")

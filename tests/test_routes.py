@@ -8,6 +8,7 @@ import pytest
 from flask import url_for
 
 from helpdesk.extensions import db
+from helpdesk.spaces.services import create_space, request_to_join
 
 PASSWORD = "correct horse battery staple"
 
@@ -20,6 +21,11 @@ def seeded(make_user, make_question, make_answer, make_page):
     question = make_question(author=asker, tags=["vpn"])
     answer = make_answer(question=question)
     page = make_page(title="VPN setup", path="network/vpn-setup", body="Connect with [[Missing page]].")
+    space = create_space(
+        "Payroll team", None, restricted=True, member_cap=5, owners=[make_user(name="Owner")]
+    )
+    join_request = request_to_join(space, make_user(name="Applicant"), "Please")
+    db.session.commit()
     return {
         "question_id": question.id,
         "answer_id": answer.id,
@@ -30,6 +36,8 @@ def seeded(make_user, make_question, make_answer, make_page):
         "title": page.title,
         "filename": "css/app.css",
         "slug": question.slug,
+        "space_slug": space.slug,
+        "request_id": join_request.id,
     }
 
 

@@ -177,3 +177,45 @@ def test_each_new_account_has_its_own_count(client, app, make_user, login, small
     newcomer = make_user()
     other.post("/login", data={"email": newcomer.email, "password": PASSWORD})
     assert ask(other, 4).status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_counts_on_its_own(tmp_path, make_user):
+    from helpdesk import create_app
+    from tests.conftest import _settings
+
+    user = make_user()
+    settings = _settings(tmp_path, current_database_url())
+    settings.update(TRUSTED_PROXIES=1, LOGIN_LIMIT_PER_ADDRESS="2 per 15 minutes")
+    proxied_app = create_app(settings)
+    proxied = proxied_app.test_client()
+
+    def through_proxy(person: str, password: str):
+        return proxied.post("/login", data={"email": user.email, "password": password},
+                            environ_base={"REMOTE_ADDR": "10.9.9.9"}, headers={"X-Forwarded-For": person})
+
+    assert through_proxy("192.0.2.1", "wrong").status_code == 401
+    assert through_proxy("192.0.2.1", "wrong").status_code == 401
+    assert through_proxy("192.0.2.1", PASSWORD).status_code == 429
+    # Someone else behind the same proxy is not held up by that person's mistakes.
+    assert through_proxy("192.0.2.2", PASSWORD).status_code == 302
+    with proxied_app.app_context():
+        db.engine.dispose()  # its own connection pool, not the fixture's
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(client, make_user, small_limits):
+    user = make_user()
+    for n in range(5):
+        response = client.post("/login", data={"email": f"guess{n}@bank.example", "password": "wrong"},
+                               environ_base={"REMOTE_ADDR": "10.0.0.7"},
+                               headers={"X-Forwarded-For": f"192.0.2.{n}"})
+        assert response.status_code == 401
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD},
+                           environ_base={"REMOTE_ADDR": "10.0.0.7"},
+                           headers={"X-Forwarded-For": "192.0.2.99"})
+    assert response.status_code == 429
+
+
+def current_database_url() -> str:
+    from helpdesk.extensions import db as database
+
+    return database.engine.url.render_as_string(hide_password=False)

@@ -303,11 +303,11 @@ def test_each_save_rewrites_the_pages_links(staff, make_page):
     assert _links(page) == {"Printers", "Passwords"}
 
 
-def test_backlinks_are_the_pages_linking_to_a_title(make_page):
+def test_backlinks_are_the_pages_linking_to_a_title(make_page, make_user):
     vpn = make_page(title="VPN", body="Self link [[VPN]].")
     a = make_page(title="Alpha", body="Read [[vpn]].")
     make_page(title="Beta", body="Nothing here.")
-    assert linking_pages(vpn.title_key, exclude=vpn) == [a]
+    assert linking_pages(vpn.title_key, make_user(), exclude=vpn) == [a]
 
 
 def test_creating_a_page_turns_links_to_it_from_missing_to_existing(make_page):
@@ -369,3 +369,26 @@ def test_stored_links_never_hold_a_host_even_without_a_server_name(app, staff):
 def test_slugify_keeps_long_titles_within_the_path_limit():
     slug = slugify("Word " * 100)
     assert len(slug) <= 200 and not slug.endswith("-")
+
+
+def test_links_resolve_in_their_own_space_then_in_public_spaces_only(make_user, make_page):
+    from helpdesk.spaces.services import create_space
+    from helpdesk.wiki.services import create_page
+
+    staff = make_user(role="staff")
+    team_a = create_space("Team A", None, restricted=True)
+    team_b = create_space("Team B", None, restricted=True)
+    public_calendar = make_page(title="Calendar", path="calendar", body="Public dates.")
+    a_calendar = create_page(staff, "Calendar", "calendar", "Team A dates.", [], space=team_a)
+    a_secret = create_page(staff, "Secret plan", "plan", "Team A only.", [], space=team_a)
+    in_a = create_page(staff, "A notes", "notes", "See [[Calendar]] and [[Secret plan]].", [], space=team_a)
+    in_b = create_page(staff, "B notes", "notes", "See [[Calendar]] and [[Secret plan]].", [], space=team_b)
+    public = make_page(title="Public notes", body="See [[Calendar]] and [[Secret plan]].")
+    db.session.commit()
+
+    assert f'href="/wiki/{a_calendar.path}"' in in_a.body_html  # its own space first
+    assert f'href="/wiki/{a_secret.path}"' in in_a.body_html
+    for other in (in_b, public):  # never into another restricted space
+        assert f'href="/wiki/{public_calendar.path}"' in other.body_html
+        assert "spaces/team-a" not in other.body_html
+        assert 'href="/wiki/go/Secret%20plan"' in other.body_html

@@ -405,3 +405,86 @@ def test_only_staff_leads_and_admins_write(client, make_page, as_role, role, met
     db.session.rollback()
     if role not in EDITORS:
         assert page_by_path("vpn").body == "Text." and page_by_path("another") is None
+
+
+# Restricted spaces -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(make_user):
+    """A restricted space "Payroll team" (address payroll-team) with an owner and a member (employees)."""
+    from helpdesk.spaces.services import add_member, create_space
+
+    owner, member = make_user(name="Owner"), make_user(name="Member")
+    space = create_space("Payroll team", None, restricted=True, owners=[owner])
+    add_member(space, member, owner)
+    db.session.commit()
+    return {"space": space, "owner": owner, "member": member}
+
+
+def test_members_write_the_wiki_of_their_restricted_space(client, login, team):
+    login(team["member"])
+    form = _text(client.get("/wiki/new?space=payroll-team"))
+    assert '<option selected value="payroll-team">Payroll team</option>' in form
+    response = client.post(
+        "/wiki/new",
+        data={"title": "Acme payroll", "path": "clients/acme", "body": "Pay on the 25th.", "lang": "en",
+              "space": "payroll-team"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = page_by_path("spaces/payroll-team/clients/acme")
+    assert page.space_id == team["space"].id
+    html = _text(client.get("/wiki/spaces/payroll-team/clients/acme"))
+    assert 'href="/wiki/spaces/payroll-team/clients/acme/-/edit"' in html
+    assert '<span class="badge badge-space" title="Space">Payroll team</span>' in html
+    response = client.post(
+        "/wiki/spaces/payroll-team/clients/acme/-/edit", data=_form(page, body="Pay on the 24th.")
+    )
+    assert response.status_code == 302 and page_by_path(page.path).body == "Pay on the 24th."
+    # ... but not the public wiki, which staff curate.
+    assert 'value="public"' not in _text(client.get("/wiki/new"))
+    data = {"title": "Public", "body": "x", "lang": "en", "space": "public"}
+    assert client.post("/wiki/new", data=data).status_code == 400
+    assert page_by_path("public") is None
+
+
+@pytest.mark.parametrize("role", ["employee", "staff"])
+def test_outsiders_cannot_write_or_read_a_restricted_space_s_wiki(client, as_role, team, role):
+    from helpdesk.wiki.services import create_page
+
+    as_role(role)
+    hidden = create_page(team["owner"], "Acme calendar", "calendar", "Secret dates.", [], space=team["space"])
+    db.session.commit()
+    for suffix in ("", "/-/edit", "/-/history", "/-/diff", "/-/revisions/1"):
+        assert client.get(f"/wiki/{hidden.path}{suffix}").status_code == 404
+    assert client.post(f"/wiki/{hidden.path}/-/delete").status_code == 404
+    assert client.post(f"/wiki/{hidden.path}/-/revert/1").status_code == 404
+    not_found = _text(client.get(f"/wiki/{hidden.path}"))
+    assert "Create a page here" not in not_found and "Secret" not in not_found
+    assert "Payroll team" not in _text(client.get("/wiki/new?space=payroll-team"))
+    assert page_by_path(hidden.path) is not None
+
+
+def test_a_restricted_page_s_path_offers_creation_to_members_only(client, login, make_user, team):
+    login(team["member"])
+    html = _text(client.get("/wiki/spaces/payroll-team/notes"))
+    assert 'href="/wiki/new?path=spaces/payroll-team/notes"' in html
+    client.post("/logout")
+    login(make_user(role="staff"))
+    assert "Create a page here" not in _text(client.get("/wiki/spaces/payroll-team/notes"))
+    assert "Create a page here" in _text(client.get("/wiki/notes"))
+
+
+def test_a_space_s_pages_lead_back_to_the_space_and_carry_its_badge_in_lists(client, login, team):
+    from helpdesk.wiki.services import create_page
+
+    create_page(team["owner"], "Acme payroll", "clients/acme", "Pay on the 25th.", [], space=team["space"])
+    db.session.commit()
+    login(team["member"])
+    html = _text(client.get("/wiki/spaces/payroll-team/clients/acme"))
+    crumbs = html[html.index('class="breadcrumbs"') : html.index("</nav>", html.index('class="breadcrumbs"'))]
+    assert '<a href="/spaces/payroll-team">Payroll team</a>' in crumbs
+    assert 'href="/wiki/spaces"' not in crumbs
+    assert 'href="/wiki/spaces/payroll-team/clients">clients<' in crumbs
+    listing = _text(client.get("/wiki/"))
+    assert 'Acme payroll</a> <span class="badge badge-space" title="Space">Payroll team</span>' in listing

@@ -1,11 +1,14 @@
 """The JSON API, version 1: search, and the threads and pages like a question being typed. Read-only.
 
-``GET /api/v1/search?q=&kind=&tag=&lang=&page=&per_page=`` and ``GET /api/v1/similar?title=&body=&limit=``
-both answer ``{"total": N, "results": [{"kind", "id", "external_id", "title", "url", "snippet", "score",
-"solved", "lang"}, ...]}``: ``url`` is the path of the thread or page, ``snippet`` HTML (escaped text with
-``<mark>`` around matched words), ``external_id`` the id a record was imported with (else null). Any bad
-parameter answers 400 with ``{"error": "..."}``. Results are limited by ``visible_space_ids(current_user)``,
-exactly as on the search page. Only GET routes: CSRF protection does not apply to them.
+``GET /api/v1/search?q=&kind=&tag=&lang=&space=&page=&per_page=`` (``space``: a space's address) and
+``GET /api/v1/similar?title=&body=&limit=&space=`` (``space``: where the question is being written; it
+only decides whether the lookup is logged, see ``helpdesk.insights.log``) both answer ``{"total": N,
+"results": [{"kind", "id", "external_id", "title", "url", "snippet", "score", "solved", "lang", "space"},
+...]}``: ``url`` is the path of the thread or page, ``snippet`` HTML (escaped text with ``<mark>`` around
+matched words), ``external_id`` the id a record was imported with (else null), ``space`` the name of the
+space it is in. Any bad parameter answers 400 with ``{"error": "..."}``. Results are limited by
+``visible_space_ids(current_user)``, exactly as on the search page; a ``space`` the reader may not see is
+ignored like one that does not exist. Only GET routes: CSRF protection does not apply to them.
 """
 
 from flask import Blueprint, current_app, jsonify, request
@@ -14,12 +17,14 @@ from flask_login import current_user
 
 from .. import permissions
 from ..errors import UserError
+from ..insights.log import log_lookup, public_hits, public_total
 from ..search import search, similar
 from ..search.hits import Hit
 from ..search.parser import MAX_QUERY_CHARS
 from ..search.query import MAX_PER_PAGE
 from ..search.suggest import MAX_BODY_CHARS, MAX_LIMIT, MAX_TITLE_CHARS
-from ..search.widgets import hit_url
+from ..search.views import searched_spaces
+from ..search.widgets import hit_space, hit_url, visible_space_by_slug
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,6 +44,7 @@ def hit_json(hit: Hit) -> dict:
         "score": round(float(hit.score), 4),
         "solved": bool(hit.solved),
         "lang": hit.lang or "",
+        "space": getattr(hit_space(hit), "name", None),
     }
 
 
@@ -81,10 +87,12 @@ def search_endpoint():
     lang = _text("lang", 20).strip()
     per_page = _count("per_page", current_app.config["ITEMS_PER_PAGE"], MAX_PER_PAGE)
     page = _count("page", 1)
+    space_asked = _text("space", 64).strip() or None
+    space = visible_space_by_slug(space_asked)
     try:
         results = search(
             q,
-            visible_spaces=permissions.visible_space_ids(current_user),
+            visible_spaces=searched_spaces(space),
             kind=kind or None,
             tag=tag or None,
             lang=lang or None,
@@ -93,6 +101,7 @@ def search_endpoint():
         )
     except UserError as error:
         raise UserError(error.message, 400) from error
+    log_lookup("search", q, public_total(results), space_asked, space)
     return _results(results.hits, results.total)
 
 
@@ -102,5 +111,8 @@ def similar_endpoint():
     title = _text("title", MAX_TITLE_CHARS, required=True)
     body = _text("body", MAX_BODY_CHARS)
     limit = _count("limit", DEFAULT_SIMILAR_LIMIT, MAX_LIMIT)
+    # ``space``: where the question is being written (the ask form sends it); it only decides logging.
+    space_asked = _text("space", 64).strip() or None
     hits = similar(title, body, visible_spaces=permissions.visible_space_ids(current_user), limit=limit)
+    log_lookup("similar", title, public_hits(hits), space_asked, visible_space_by_slug(space_asked))
     return _results(hits, len(hits))

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..forum.models import Answer, Question
-from ..wiki.models import PageRevision
+from ..spaces.queries import visible_clause
+from ..wiki.models import Page, PageRevision
 from .models import Role, User
 
 MAX_FILTER_LENGTH = 100
@@ -30,14 +31,23 @@ class ProfileCounts:
     pages: int
 
 
-def profile_counts(user: User) -> ProfileCounts:
-    """How much ``user`` has shared: questions asked, answers (and how many were accepted), pages edited."""
+def profile_counts(user: User, viewer) -> ProfileCounts:
+    """How much ``user`` has shared where ``viewer`` may see it: questions asked, answers (and how many were
+    accepted), pages edited."""
     accepted = func.count(Answer.id).filter(Answer.is_accepted.is_(True))
     answers, accepted_answers = db.session.execute(
-        select(func.count(Answer.id), accepted).where(Answer.author_id == user.id)
+        select(func.count(Answer.id), accepted)
+        .join(Answer.question)
+        .where(Answer.author_id == user.id, visible_clause(Question.space_id, viewer))
     ).one()
-    questions = select(func.count(Question.id)).where(Question.author_id == user.id)
-    pages = select(func.count(func.distinct(PageRevision.page_id))).where(PageRevision.author_id == user.id)
+    questions = select(func.count(Question.id)).where(
+        Question.author_id == user.id, visible_clause(Question.space_id, viewer)
+    )
+    pages = (
+        select(func.count(func.distinct(PageRevision.page_id)))
+        .join(Page, Page.id == PageRevision.page_id)
+        .where(PageRevision.author_id == user.id, visible_clause(Page.space_id, viewer))
+    )
     return ProfileCounts(
         questions=db.session.scalar(questions) or 0,
         answers=answers or 0,
@@ -46,15 +56,17 @@ def profile_counts(user: User) -> ProfileCounts:
     )
 
 
-def pages_edited_by(user: User) -> Select:
-    """The wiki pages ``user`` wrote or edited, each once, most recently edited by them first.
+def pages_edited_by(user: User, viewer) -> Select:
+    """The wiki pages ``user`` wrote or edited that ``viewer`` may see, each once, most recently edited by
+    them first.
 
     Rows are ``user``'s latest revision of each page (its page loaded), so a list can show when they last
     edited it and what they wrote in the summary.
     """
     latest = (
         select(func.max(PageRevision.id))
-        .where(PageRevision.author_id == user.id)
+        .join(Page, Page.id == PageRevision.page_id)
+        .where(PageRevision.author_id == user.id, visible_clause(Page.space_id, viewer))
         .group_by(PageRevision.page_id)
     )
     return (

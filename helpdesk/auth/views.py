@@ -98,10 +98,14 @@ def profile(user_id: int):
         "auth/profile.html",
         user=user,
         member_since=format_date(user.created_at, "long"),
-        counts=queries.profile_counts(user),
-        questions=db.session.scalars(questions_by(user).limit(PROFILE_LIST_SIZE)).unique().all(),
-        answers=db.session.scalars(answers_by(user).limit(PROFILE_LIST_SIZE)).unique().all(),
-        revisions=db.session.scalars(queries.pages_edited_by(user).limit(PROFILE_LIST_SIZE)).unique().all(),
+        counts=queries.profile_counts(user, current_user),
+        questions=db.session.scalars(questions_by(user, current_user).limit(PROFILE_LIST_SIZE))
+        .unique()
+        .all(),
+        answers=db.session.scalars(answers_by(user, current_user).limit(PROFILE_LIST_SIZE)).unique().all(),
+        revisions=db.session.scalars(queries.pages_edited_by(user, current_user).limit(PROFILE_LIST_SIZE))
+        .unique()
+        .all(),
     )
 
 
@@ -127,7 +131,9 @@ def _profile_list(user_id: int, section: str, read, heading: str):
     """``heading`` is a translated text with a ``%(name)s`` placeholder for the person's name."""
     user = queries.get_active_user_or_404(user_id)
     require(permissions.can_view_profile(current_user, user))
-    results = db.paginate(read(user), page=_page_number(), per_page=current_app.config["ITEMS_PER_PAGE"])
+    results = db.paginate(
+        read(user, current_user), page=_page_number(), per_page=current_app.config["ITEMS_PER_PAGE"]
+    )
     return render_template(
         "auth/profile_list.html",
         user=user,

@@ -15,13 +15,23 @@ from ..auth.models import Role, User
 from ..auth.services import create_user, find_user_by_email
 from ..extensions import db
 from ..forum.models import PostRevision, Question
-from ..forum.services import accept_answer, answer_question, ask_question, close_as_duplicate, vote
+from ..forum.services import (
+    accept_answer,
+    answer_question,
+    ask_question,
+    close_as_duplicate,
+    move_question_to_space,
+    vote,
+)
+from ..spaces import services as space_services
+from ..spaces.queries import space_by_slug
 from ..utils import utcnow
 from ..wiki.models import Page, PageRevision
 from ..wiki.services import create_page
 from .pages import PAGES
 from .people import DEMO_ADMIN_EMAIL, DEMO_ADMIN_NAME, PEOPLE
 from .questions import QUESTIONS
+from .spaces import DEMO_SPACE
 
 
 @dataclass
@@ -93,6 +103,7 @@ def load_demo_content() -> DemoResult:
             close_as_duplicate(duplicate, original, people[spec["closed_by"]])
             closed = min(duplicate.created_at + timedelta(hours=1), now)
             _set_times(duplicate, closed_at=closed, activity_at=closed)
+    _space(DEMO_SPACE, people, questions, now)
     db.session.flush()
     return result
 
@@ -171,3 +182,25 @@ def _votes(post, voters: list[str] | dict[str, int], people: dict[str, User]) ->
     for key, value in values.items():
         vote(people[key], post, value)
     return len(values)
+
+
+def _space(spec: dict, people: dict[str, User], questions: dict[str, Question], now: datetime) -> None:
+    """The restricted demo space with its members, a waiting request and its team's threads (made once)."""
+    if space_by_slug(space_services.slug_for(spec["name"])) is not None:
+        return
+    space = space_services.create_space(
+        spec["name"],
+        None,
+        restricted=True,
+        member_cap=spec["cap"],
+        description=spec["description"],
+        owners=[people[key] for key in spec["owners"]],
+    )
+    for key in spec["members"]:
+        space_services.add_member(space, people[key], people[spec["owners"][0]])
+    for key, message in spec["requests"].items():
+        space_services.request_to_join(space, people[key], message)
+    for key in spec["questions"]:
+        if key in questions:
+            move_question_to_space(questions[key], space)
+    space.reviewed_at = now - timedelta(days=spec["reviewed_days_ago"])

@@ -4,6 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import actions, views  # noqa: F401 (actions adds the buttons' routes to views.bp)
+    from . import actions, queue_views, views  # noqa: F401 (actions and queue_views add routes to views.bp)
 
     app.register_blueprint(views.bp)

@@ -56,13 +56,13 @@ def _post_url(post: Question | Answer) -> str:
 @bp.post("/questions/<int:question_id>/vote")
 def vote_question(question_id: int):
     """Vote a question up or down (``value=up|down``); 403 on your own post, 409 for the same vote twice."""
-    return _vote(queries.get_question_or_404(question_id))
+    return _vote(queries.get_question_or_404(question_id, current_user))
 
 
 @bp.post("/answers/<int:answer_id>/vote")
 def vote_answer(answer_id: int):
     """Vote an answer up or down (``value=up|down``); 403 on your own post, 409 for the same vote twice."""
-    return _vote(queries.get_answer_or_404(answer_id))
+    return _vote(queries.get_answer_or_404(answer_id, current_user))
 
 
 def _vote(post: Question | Answer):
@@ -88,7 +88,7 @@ def _vote(post: Question | Answer):
 @bp.post("/answers/<int:answer_id>/accept")
 def accept(answer_id: int):
     """Mark an answer as the one that solved the question (the asker or staff; others get 403)."""
-    answer = queries.get_answer_or_404(answer_id)
+    answer = queries.get_answer_or_404(answer_id, current_user)
     back = _post_url(answer)
     require_action(permissions.can_accept_answer(current_user, answer), back)
     try:
@@ -104,7 +104,7 @@ def accept(answer_id: int):
 @bp.post("/answers/<int:answer_id>/unaccept")
 def unaccept(answer_id: int):
     """Take the accepted mark off an answer (the asker or staff)."""
-    answer = queries.get_answer_or_404(answer_id)
+    answer = queries.get_answer_or_404(answer_id, current_user)
     back = _post_url(answer)
     require_action(permissions.can_accept_answer(current_user, answer), back)
     try:
@@ -123,7 +123,7 @@ def unaccept(answer_id: int):
 @bp.post("/questions/<int:question_id>/close")
 def close(question_id: int):
     """Close a question as a duplicate of another, named by number or address (staff; others get 403)."""
-    question = queries.get_question_or_404(question_id)
+    question = queries.get_question_or_404(question_id, current_user)
     back = question_url(question)
     require_action(permissions.can_close_question(current_user, question), back)
     form = CloseForm()
@@ -138,6 +138,8 @@ def close(question_id: int):
                 "original", _("Give the number of the original question, or paste its address.")
             )
         original = db.session.get(Question, original_id)
+        if original is not None and not permissions.can_view_content(current_user, original):
+            original = None  # as if there were no such question: its title must not come back
         services.close_as_duplicate(question, original, me())
     except UserError as error:
         if wants_json():
@@ -153,7 +155,7 @@ def close(question_id: int):
 @bp.post("/questions/<int:question_id>/reopen")
 def reopen(question_id: int):
     """Open a closed question again (staff; others get 403)."""
-    question = queries.get_question_or_404(question_id)
+    question = queries.get_question_or_404(question_id, current_user)
     back = question_url(question)
     require_action(permissions.can_close_question(current_user, question), back)
     try:

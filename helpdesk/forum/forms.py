@@ -26,16 +26,21 @@ class QuestionForm(FlaskForm):
     body = TextAreaField(_l("Your question"))
     tags = StringField(_l("Tags"))
     lang = SelectField(_l("Written in"))
+    # Where the question goes: one of ``spaces`` (the spaces the asker may post in), by slug.
+    space = SelectField(_l("Space"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.lang.choices = _content_language_choices()
         if not self.lang.data:
             self.lang.data = default_content_language()
+        if self.space is not None:
+            self.space.choices = [(space.slug, space.name) for space in spaces]
 
 
 class EditQuestionForm(QuestionForm):
     body = TextAreaField(_l("Question"))
+    space = None  # moving a question between spaces is done elsewhere
     summary = StringField(_l("Edit summary"))
     # The revision the editor started from: a save on top of someone else's newer version is a conflict.
     base_revision = HiddenField()

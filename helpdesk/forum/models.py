@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
+from ..spaces.models import Space
 from ..tags import Tag, question_tags
 from ..utils import utcnow
 
@@ -23,6 +24,8 @@ class Question(db.Model):
     body_html: Mapped[str] = mapped_column(Text, default="")
     lang: Mapped[str] = mapped_column(String(8), default="en")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The space whose readers may see the thread (answers go with their question).
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Last time anything happened on the thread (asked, answered, edited): the order of "active" lists.
@@ -37,6 +40,7 @@ class Question(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    space: Mapped[Space] = relationship()
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     duplicate_of: Mapped["Question | None"] = relationship(remote_side=[id])
     tags: Mapped[list[Tag]] = relationship(secondary=question_tags, order_by=Tag.name)
@@ -137,3 +141,19 @@ class PostRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()
+
+
+class QuestionClaim(db.Model):
+    """Someone on the unanswered queue said "I'm on it" for a question, so others leave it to them.
+
+    One claim per question; a claim older than ``queue.CLAIM_HOURS`` may be taken over by someone else.
+    """
+
+    __tablename__ = "question_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -9,54 +9,70 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..extensions import db
+from ..permissions import can_view_content
+from ..spaces.queries import visible_clause
 from ..tags import Tag, normalize_tag, page_tags, question_tags
 from ..wiki.models import Page
 from .models import Answer, PostRevision, Question, Vote
 
+# Every list below takes ``viewer``, the person reading it, and keeps only what they may see
+# (``permissions.visible_space_ids`` through ``visible_clause``): a restricted space's questions, answers,
+# pages and tags are neither listed nor counted for anyone else.
 
-def _question_list(stmt: Select) -> Select:
+
+def _question_list(stmt: Select, viewer) -> Select:
     """What every list row shows: the author and the tags, loaded without one query per row."""
-    return stmt.options(joinedload(Question.author), selectinload(Question.tags))
+    stmt = stmt.where(visible_clause(Question.space_id, viewer))
+    return stmt.options(joinedload(Question.author), joinedload(Question.space), selectinload(Question.tags))
 
 
-def newest_questions() -> Select:
-    return _question_list(select(Question).order_by(Question.created_at.desc(), Question.id.desc()))
+def newest_questions(viewer) -> Select:
+    return _question_list(select(Question).order_by(Question.created_at.desc(), Question.id.desc()), viewer)
 
 
-def unanswered_questions() -> Select:
+def unanswered_questions(viewer) -> Select:
     """Open questions nobody has answered yet, newest first (a duplicate is answered elsewhere)."""
     stmt = select(Question).where(Question.answer_count == 0, Question.closed_at.is_(None))
-    return _question_list(stmt.order_by(Question.created_at.desc(), Question.id.desc()))
+    return _question_list(stmt.order_by(Question.created_at.desc(), Question.id.desc()), viewer)
 
 
-def questions_tagged(tag: Tag) -> Select:
+def questions_tagged(tag: Tag, viewer) -> Select:
     stmt = select(Question).join(question_tags).where(question_tags.c.tag_id == tag.id)
-    return _question_list(stmt.order_by(Question.created_at.desc(), Question.id.desc()))
+    return _question_list(stmt.order_by(Question.created_at.desc(), Question.id.desc()), viewer)
 
 
-def questions_by(user: User) -> Select:
+def questions_by(user: User, viewer) -> Select:
     """The questions ``user`` asked, newest first."""
     stmt = select(Question).where(Question.author_id == user.id)
-    return _question_list(stmt.order_by(Question.created_at.desc(), Question.id.desc()))
+    return _question_list(stmt.order_by(Question.created_at.desc(), Question.id.desc()), viewer)
 
 
-def answers_by(user: User) -> Select:
+def answers_by(user: User, viewer) -> Select:
     """The answers ``user`` wrote, newest first, each with its question loaded (for the title link)."""
     return (
         select(Answer)
-        .where(Answer.author_id == user.id)
+        .join(Answer.question)
+        .where(Answer.author_id == user.id, visible_clause(Question.space_id, viewer))
         .options(joinedload(Answer.question))
         .order_by(Answer.created_at.desc(), Answer.id.desc())
     )
 
 
-def duplicates_of(question: Question) -> list[Question]:
-    """Questions closed as duplicates of ``question``."""
-    return list(
-        db.session.scalars(
-            select(Question).where(Question.duplicate_of_id == question.id).order_by(Question.id)
-        )
+def duplicates_of(question: Question, viewer) -> list[Question]:
+    """Questions closed as duplicates of ``question`` that ``viewer`` may see."""
+    stmt = select(Question).where(
+        Question.duplicate_of_id == question.id, visible_clause(Question.space_id, viewer)
     )
+    return list(db.session.scalars(stmt.order_by(Question.id)))
+
+
+def visible_original(question: Question, viewer) -> Question | None:
+    """The question ``question`` is closed as a duplicate of, if ``viewer`` may see it (else None: a
+    public thread never names a restricted one)."""
+    original = question.duplicate_of
+    if original is None or not can_view_content(viewer, original):
+        return None
+    return original
 
 
 def answers_for(question: Question) -> list[Answer]:
@@ -106,8 +122,24 @@ def latest_revision_number(post: Question | Answer) -> int:
     return db.session.scalar(select(func.max(PostRevision.number)).where(_revision_filter(post))) or 0
 
 
-def tag_by_name(name: str) -> Tag | None:
-    return db.session.scalar(select(Tag).where(Tag.name == normalize_tag(name)))
+def tag_by_name(name: str, viewer) -> Tag | None:
+    """The tag called ``name`` if ``viewer`` may see a question or page carrying it; None otherwise, so a tag
+    used only in a restricted space answers like a tag nobody uses."""
+    tag = db.session.scalar(select(Tag).where(Tag.name == normalize_tag(name)))
+    if tag is None:
+        return None
+    in_questions = (
+        select(question_tags.c.question_id)
+        .join(Question, Question.id == question_tags.c.question_id)
+        .where(question_tags.c.tag_id == tag.id, visible_clause(Question.space_id, viewer))
+    )
+    in_pages = (
+        select(page_tags.c.page_id)
+        .join(Page, Page.id == page_tags.c.page_id)
+        .where(page_tags.c.tag_id == tag.id, visible_clause(Page.space_id, viewer))
+    )
+    used = db.session.scalar(select(in_questions.exists() | in_pages.exists()))
+    return tag if used else None
 
 
 @dataclass(frozen=True)
@@ -117,15 +149,22 @@ class TagCount:
     pages: int
 
 
-def tags_with_counts() -> list[TagCount]:
-    """Every tag in use, with how many questions and wiki pages carry it; most questions first."""
+def tags_with_counts(viewer) -> list[TagCount]:
+    """Every tag in use, with how many questions and wiki pages ``viewer`` may see carry it; most first."""
     questions = (
         select(func.count())
         .select_from(question_tags)
-        .where(question_tags.c.tag_id == Tag.id)
+        .join(Question, Question.id == question_tags.c.question_id)
+        .where(question_tags.c.tag_id == Tag.id, visible_clause(Question.space_id, viewer))
         .scalar_subquery()
     )
-    pages = select(func.count()).select_from(page_tags).where(page_tags.c.tag_id == Tag.id).scalar_subquery()
+    pages = (
+        select(func.count())
+        .select_from(page_tags)
+        .join(Page, Page.id == page_tags.c.page_id)
+        .where(page_tags.c.tag_id == Tag.id, visible_clause(Page.space_id, viewer))
+        .scalar_subquery()
+    )
     stmt = (
         select(Tag.name, questions.label("questions"), pages.label("pages"))
         .where((questions + pages) > 0)
@@ -134,18 +173,31 @@ def tags_with_counts() -> list[TagCount]:
     return [TagCount(name, q, p) for name, q, p in db.session.execute(stmt)]
 
 
-def pages_tagged(tag: Tag) -> list[Page]:
-    """Wiki pages carrying ``tag``, by title."""
-    stmt = select(Page).join(page_tags).where(page_tags.c.tag_id == tag.id).order_by(Page.title, Page.id)
-    return list(db.session.scalars(stmt))
+def pages_tagged(tag: Tag, viewer) -> list[Page]:
+    """Wiki pages carrying ``tag`` that ``viewer`` may see, by title."""
+    stmt = (
+        select(Page)
+        .join(page_tags)
+        .where(page_tags.c.tag_id == tag.id, visible_clause(Page.space_id, viewer))
+    )
+    return list(db.session.scalars(stmt.order_by(Page.title, Page.id)))
 
 
-def get_question_or_404(question_id: int) -> Question:
-    return db.get_or_404(Question, question_id)
+def get_question_or_404(question_id: int, viewer) -> Question:
+    """The question; 404 if there is none or ``viewer`` may not see its space (the same answer, so an
+    address never tells that restricted content exists)."""
+    question = db.session.get(Question, question_id)
+    if question is None or not can_view_content(viewer, question):
+        abort(404)
+    return question
 
 
-def get_answer_or_404(answer_id: int) -> Answer:
-    return db.get_or_404(Answer, answer_id)
+def get_answer_or_404(answer_id: int, viewer) -> Answer:
+    """The answer; 404 if there is none or ``viewer`` may not see its question's space."""
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or not can_view_content(viewer, answer.question):
+        abort(404)
+    return answer
 
 
 def page_number(arg: str | None, last_allowed: int = 100_000) -> int:

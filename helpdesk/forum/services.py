@@ -15,9 +15,11 @@ from ..auth.models import User
 from ..errors import Conflict, UserError
 from ..extensions import db
 from ..markup import render
+from ..spaces.models import Space
+from ..spaces.queries import default_space
 from ..tags import get_or_create_tags, parse_tags
 from ..utils import clean_line, clean_text, utcnow
-from ..wiki.queries import resolve_wikilink
+from ..wiki.queries import wikilink_resolver
 from .models import Answer, PostRevision, Question, Vote
 
 # Column sizes: a configured limit above them would fail in the database instead of with a message.
@@ -99,9 +101,10 @@ def _summary(raw: str | None) -> str:
     return summary
 
 
-def _html(body: str) -> str:
+def _html(body: str, space_id: int) -> str:
+    """``body`` as HTML; its ``[[links]]`` resolve as in a wiki page of the post's space."""
     # render() asks the resolver once per distinct target and stops checking past its own limit.
-    return str(render(body, wikilinks=resolve_wikilink))
+    return str(render(body, wikilinks=wikilink_resolver(space_id)))
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -142,16 +145,21 @@ def _record_revision(post: Question | Answer, author: User, summary: str = "") -
 # Asking, answering, editing
 
 
-def ask_question(author: User, title: str, body: str, tags: list[str] | str, lang: str = "en") -> Question:
-    """Post a new question (revision 1). Raises InvalidField on bad input."""
+def ask_question(
+    author: User, title: str, body: str, tags: list[str] | str, lang: str = "en", space: Space | None = None
+) -> Question:
+    """Post a new question (revision 1) in ``space`` (the default space when None). Raises InvalidField on
+    bad input."""
     title, body, tag_names, lang = _title(title), _body(body, what="question"), _tags(tags), _lang(lang)
     now = utcnow()
+    space_id = (space or default_space()).id
     question = Question(
         title=title,
         body=body,
-        body_html=_html(body),
+        body_html=_html(body, space_id),
         lang=lang,
         author_id=author.id,
+        space_id=space_id,
         created_at=now,
         updated_at=now,
         activity_at=now,
@@ -174,7 +182,7 @@ def answer_question(question: Question, author: User, body: str) -> Answer:
     answer = Answer(
         question=question,
         body=body,
-        body_html=_html(body),
+        body_html=_html(body, question.space_id),
         author_id=author.id,
         created_at=now,
         updated_at=now,
@@ -223,7 +231,7 @@ def edit_question(
     question.lang = lang
     if body != question.body:
         question.body = body
-        question.body_html = _html(body)
+        question.body_html = _html(body, question.space_id)
     question.tags = get_or_create_tags(tag_names)
     question.updated_at = now
     question.activity_at = now
@@ -239,7 +247,7 @@ def edit_answer(answer: Answer, editor: User, body: str, summary: str = "") -> P
         raise UserError(_("Nothing was changed, so no new version was saved."))
     now = utcnow()
     answer.body = body
-    answer.body_html = _html(body)
+    answer.body_html = _html(body, answer.question.space_id)
     answer.updated_at = now
     answer.question.activity_at = now
     db.session.flush()
@@ -378,4 +386,19 @@ def reopen_question(question: Question, by: User) -> None:
     question.closed_at = None
     question.closed_by_id = None
     question.activity_at = utcnow()
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Spaces
+
+
+def move_question_to_space(question: Question, space: Space) -> None:
+    """Put the thread (its answers go with it) in ``space``; the outbox re-indexes it with its new space."""
+    question.space_id = space.id
+    question.space = space
+    # [[links]] resolve by space (own space, then public ones): render again for the new readers.
+    question.body_html = _html(question.body, space.id)
+    for answer in question.answers:
+        answer.body_html = _html(answer.body, space.id)
     db.session.flush()

@@ -12,6 +12,7 @@ from ..errors import UserError, wants_json
 from ..extensions import db, login_manager
 from ..search.widgets import related_to, similar_to
 from ..security import require
+from ..spaces.queries import default_space, forget_visibility, spaces_visible_to
 from . import queries, services
 from .diff import line_diff
 from .forms import AnswerForm, CloseForm, EditAnswerForm, EditQuestionForm, QuestionForm
@@ -73,7 +74,8 @@ def render_thread(question: Question, answer_form=None, close_form=None, status:
         question=question,
         answers=queries.answers_for(question),
         votes=queries.votes_by(current_user, question),
-        duplicates=queries.duplicates_of(question),
+        duplicates=queries.duplicates_of(question, current_user),
+        original=queries.visible_original(question, current_user),
         answer_form=answer_form or AnswerForm(formdata=None),
         close_form=close_form or CloseForm(formdata=None),
         related=related_to(question),
@@ -102,25 +104,31 @@ def unanswered():
 
 
 def _question_list(tab: str):
-    stmt = queries.unanswered_questions() if tab == "unanswered" else queries.newest_questions()
+    stmt = (
+        queries.unanswered_questions(current_user)
+        if tab == "unanswered"
+        else queries.newest_questions(current_user)
+    )
     return render_template("forum/index.html", tab=tab, results=_paginate(stmt))
 
 
 @bp.get("/tags")
 def tags():
-    return render_template("forum/tags.html", tags=queries.tags_with_counts())
+    return render_template("forum/tags.html", tags=queries.tags_with_counts(current_user))
 
 
 @bp.get("/tags/<name>")
 def tag(name: str):
     """Questions and wiki pages with one tag; 404 for a tag nobody uses."""
-    tag = queries.tag_by_name(name)
+    tag = queries.tag_by_name(name, current_user)
     if tag is None:
         abort(404)
     if tag.name != name:
         return redirect(url_for("forum.tag", name=tag.name, **request.args.to_dict()))
-    results = _paginate(queries.questions_tagged(tag))
-    return render_template("forum/tag.html", tag=tag, results=results, pages=queries.pages_tagged(tag))
+    results = _paginate(queries.questions_tagged(tag, current_user))
+    return render_template(
+        "forum/tag.html", tag=tag, results=results, pages=queries.pages_tagged(tag, current_user)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -131,13 +139,13 @@ def tag(name: str):
 @bp.get("/questions/<int:question_id>/<slug>")
 def question(question_id: int, slug: str | None = None):
     """A question with its answers (the accepted one first); 404 if there is no such question."""
-    return render_thread(queries.get_question_or_404(question_id))
+    return render_thread(queries.get_question_or_404(question_id, current_user))
 
 
 @bp.get("/answers/<int:answer_id>")
 def answer(answer_id: int):
     """An answer's own address: its place in the thread."""
-    answer = queries.get_answer_or_404(answer_id)
+    answer = queries.get_answer_or_404(answer_id, current_user)
     return redirect(question_url(answer.question, _anchor=answer_anchor(answer)))
 
 
@@ -145,14 +153,20 @@ def answer(answer_id: int):
 def ask():
     """The ask form (``?title=...&tags=...`` fill it in); anonymous visitors are sent to sign in first."""
     require(permissions.can_ask(current_user))
-    form = QuestionForm()
+    spaces = _postable_spaces()
+    require(bool(spaces))
+    form = QuestionForm(spaces=spaces)
     if request.method == "GET":
         form.title.data = request.args.get("title", "")[:1000]
         form.tags.data = request.args.get("tags", "")[:1000]
+        form.space.data = request.args.get("space")
+    if not any(s.slug == form.space.data for s in spaces) and request.method == "GET" or not form.space.data:
+        form.space.data = spaces[0].slug  # the default space (or ?space=<slug> from a space's home page)
     if form.validate_on_submit():
+        space = next(s for s in spaces if s.slug == form.space.data)
         try:
             question = services.ask_question(
-                me(), form.title.data, form.body.data, form.tags.data, form.lang.data
+                me(), form.title.data, form.body.data, form.tags.data, form.lang.data, space=space
             )
         except UserError as error:
             show_error(form, error)
@@ -161,6 +175,13 @@ def ask():
         flash(_("Your question is posted. You will find answers here."), "success")
         return redirect(question_url(question))
     return _ask_page(form, _form_status(form))
+
+
+def _postable_spaces() -> list:
+    """The spaces the asker may post in (see ``permissions.can_post_in``), the default space first."""
+    default_space()  # made on first use where the database was built without migrations (tests),
+    forget_visibility()  # so visibility answered before then is asked again
+    return [s for s in spaces_visible_to(current_user) if permissions.can_post_in(current_user, s)]
 
 
 def _ask_page(form, status: int):
@@ -173,7 +194,7 @@ def _ask_page(form, status: int):
 @bp.post("/questions/<int:question_id>/answers")
 def post_answer(question_id: int):
     """Add an answer; on bad input the thread comes back with the text kept."""
-    question = queries.get_question_or_404(question_id)
+    question = queries.get_question_or_404(question_id, current_user)
     back = question_url(question, _anchor="answer-form")
     # Signed in is enough here: the service refuses a closed question with its own clear message.
     require_action(current_user.is_authenticated, back)
@@ -213,7 +234,7 @@ def _edit_conflict(form, post) -> bool:
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def edit_question(question_id: int):
     """Edit a question (its author or staff; others get 403)."""
-    question = queries.get_question_or_404(question_id)
+    question = queries.get_question_or_404(question_id, current_user)
     require(permissions.can_edit_post(current_user, question))
     form = EditQuestionForm()
     if request.method == "GET":
@@ -242,7 +263,7 @@ def edit_question(question_id: int):
 @bp.route("/answers/<int:answer_id>/edit", methods=["GET", "POST"])
 def edit_answer(answer_id: int):
     """Edit an answer (its author or staff; others get 403)."""
-    answer = queries.get_answer_or_404(answer_id)
+    answer = queries.get_answer_or_404(answer_id, current_user)
     require(permissions.can_edit_post(current_user, answer))
     form = EditAnswerForm()
     if request.method == "GET":
@@ -268,7 +289,7 @@ def edit_answer(answer_id: int):
 
 @bp.get("/questions/<int:question_id>/history")
 def question_history(question_id: int):
-    question = queries.get_question_or_404(question_id)
+    question = queries.get_question_or_404(question_id, current_user)
     return render_template(
         "forum/history.html",
         question=question,
@@ -280,7 +301,7 @@ def question_history(question_id: int):
 
 @bp.get("/answers/<int:answer_id>/history")
 def answer_history(answer_id: int):
-    answer = queries.get_answer_or_404(answer_id)
+    answer = queries.get_answer_or_404(answer_id, current_user)
     return render_template(
         "forum/history.html",
         question=answer.question,
@@ -310,12 +331,12 @@ def _revision_page(question: Question, post: Question | Answer, number: int):
 @bp.get("/questions/<int:question_id>/revisions/<int:number>")
 def question_revision(question_id: int, number: int):
     """One saved version of a question, with what changed since the one before."""
-    question = queries.get_question_or_404(question_id)
+    question = queries.get_question_or_404(question_id, current_user)
     return _revision_page(question, question, number)
 
 
 @bp.get("/answers/<int:answer_id>/revisions/<int:number>")
 def answer_revision(answer_id: int, number: int):
     """One saved version of an answer, with what changed since the one before."""
-    answer = queries.get_answer_or_404(answer_id)
+    answer = queries.get_answer_or_404(answer_id, current_user)
     return _revision_page(answer.question, answer, number)

@@ -52,8 +52,8 @@ class _PostingsWriter(W3PostingsWriter):
             return super().finish_postings()
         terminfo = self._terminfo
         terminfo.add_block(self)
-        # A format without values (frequency only) still gets one empty value per posting: Whoosh's ListMatcher
-        # answers "" (a str) for missing values, which a merge would then refuse to write.
+        # A format without values (frequency only) still gets one empty value per posting: Whoosh's
+        # ListMatcher answers "" (a str) for missing values, which a merge would then refuse to write.
         terminfo.set_inlined(self._ids, self._weights, self._values or [b""] * count)
         self._terminfo = None
         return terminfo

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..forum.models import Question
 from ..wiki.models import Page
 from .analysis import LANGUAGES
-from .schema import LANGUAGE_PARTS, PUBLIC_SPACE, language_field
+from .schema import LANGUAGE_PARTS, language_field
 
 SUMMARY_CHARS = 1000
 SPELL_CHARS = 3000
@@ -87,7 +87,7 @@ def question_document(question: Question) -> dict:
         "kind": "question",
         "obj_id": question.id,
         "external_id": question.external_id or "",
-        "space": PUBLIC_SPACE,
+        "space": str(question.space_id),
         "lang": question.lang or "",
         "tags": ",".join(tags),
         "solved": bool(question.is_solved or accepted is not None),
@@ -119,7 +119,7 @@ def page_document(page: Page) -> dict:
         "kind": "page",
         "obj_id": page.id,
         "external_id": page.external_id or "",
-        "space": PUBLIC_SPACE,
+        "space": str(page.space_id),
         "lang": page.lang or "",
         "tags": ",".join(tags),
         "path": page.path,

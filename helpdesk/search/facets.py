@@ -8,6 +8,7 @@ while the segment lives; a searcher's view is the segments' lists laid end to en
 import threading
 import weakref
 from collections import Counter, OrderedDict
+from itertools import chain
 from typing import NamedTuple
 
 FACET_FIELDS = ("kind", "tags", "lang", "space")
@@ -73,13 +74,16 @@ def _view(searcher) -> dict[str, list]:
 def facet_counts(searcher, docnums) -> dict[str, list[FacetValue]]:
     """``{"kind": [...], "tag": [...], "lang": [...], "space": [...]}``, most frequent first, then by name."""
     view = _view(searcher)
-    counters = {name: Counter() for name in FACET_FIELDS}
-    for docnum in docnums:
-        for name in ("kind", "lang", "space"):
-            value = view[name][docnum]
-            if value:
-                counters[name][value] += 1
-        counters["tags"].update(view["tags"][docnum])
+    docnums = list(docnums)
+    counters = {}
+    for name in FACET_FIELDS:
+        values = map(view[name].__getitem__, docnums)
+        if name == "tags":
+            counters[name] = Counter(chain.from_iterable(values))
+        else:
+            counters[name] = Counter(values)
+            counters[name].pop(None, None)
+            counters[name].pop("", None)
     result = {}
     for name, counter in counters.items():
         ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))

@@ -12,13 +12,17 @@ highest seq seen before it started; the drain that follows applies everything th
 """
 
 import logging
+import marshal
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import islice
 
 from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from whoosh import multiproc
+from whoosh.writing import PostingPool, SegmentWriter
 
 from ..extensions import db
 from ..forum.models import Question
@@ -242,14 +246,70 @@ def _recent_gaps(session: Session, start_seq: int) -> dict[str, float]:
     return {str(seq): now for seq in range(low, start_seq + 1) if seq not in present}
 
 
+class _PostingPool(PostingPool):
+    """Whoosh's pool of postings waiting to be sorted, spilling each sorted run to disk as chunks of
+    ``CHUNK`` postings (one ``marshal`` call each) instead of one pickle call per posting, and reading them
+    back the same way: the same postings in the same order. A 10,000-document rebuild spills ~6 million
+    postings, and pickling them one by one took a fifth of its time."""
+
+    CHUNK = 20_000
+
+    def _write_run(self, f, items):
+        items = iter(items)
+        try:
+            while chunk := list(islice(items, self.CHUNK)):
+                marshal.dump(chunk, f)
+        finally:
+            f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+class _SegmentWriter(SegmentWriter):
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        # Replace the (still empty) pool.
+        self.pool = _PostingPool(self._tempstorage, self.newsegment, limitmb=kwargs.get("limitmb", 128))
+
+
+class _SubWriterTask(multiproc.SubWriterTask):
+    def run(self):
+        # This runs in the indexing process (forked for this task): its writer gets the faster pool too.
+        multiproc.SegmentWriter = _SegmentWriter
+        super().run()
+
+
+class _MultiSegmentWriter(multiproc.MpWriter):
+    """Whoosh's multiprocessing writer (one segment per indexing process) whose processes use
+    ``_PostingPool``."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, multisegment=True, **kwargs)
+
+    def _new_task(self):
+        task = _SubWriterTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
 def _fill(store: IndexStore, generation, session: Session, start_seq: int, gaps: dict, procs: int) -> int:
     ix = store.create_index(generation, Cursor(seq=start_seq, gaps=gaps))
-    if procs > 1:
-        writer = ix.writer(
-            procs=procs, limitmb=WRITER_MEMORY_MB, multisegment=True, compound=False, codec=IndexCodec()
-        )
-    else:
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False, codec=IndexCodec())
+    options = {"limitmb": WRITER_MEMORY_MB, "compound": False, "codec": IndexCodec()}
+    writer = _MultiSegmentWriter(ix, procs=procs, **options) if procs > 1 else _SegmentWriter(ix, **options)
     count = 0
     try:
         for document in iter_documents(session):

@@ -22,7 +22,18 @@ from .facets import FacetValue, facet_counts
 from .highlight import TermMatcher
 from .hits import Hit, make_hit
 from .indexer import current_store
-from .matching import docs, main_query, present_fields, restrict_to, run, text_query, visible_docs
+from .matching import (
+    best,
+    docs,
+    main_query,
+    matched_docs,
+    present_fields,
+    restrict_to,
+    run,
+    scored_docs,
+    text_query,
+    visible_docs,
+)
 from .parser import ParsedQuery, content_languages, parse_query
 from .schema import KINDS
 from .spelling import did_you_mean
@@ -135,6 +146,12 @@ def _restricted(searcher, parsed: ParsedQuery) -> set[int]:
     return docs(searcher, Or(clauses)) if clauses else set()
 
 
+def _visible(matched: set[int], allowed: set[int] | None, restricted: set[int]) -> set[int]:
+    if allowed is not None:
+        matched &= allowed
+    return matched - restricted if restricted else matched
+
+
 def search(
     text: str,
     *,
@@ -175,24 +192,40 @@ def search(
         return results
     restricted = _restricted(searcher, parsed)
     by_date = sort == "date" or query is None
-    options = {
-        "allow": allowed,
-        "restrict": restricted,
-        "time_limit": current_app.config["SEARCH_TIME_LIMIT"],
-        "sortedby": FieldFacet("updated", reverse=True) if by_date else None,
-    }
-    found, timed_out = run(searcher, query, **options)
-    if not found.docs() and query is not None and len(parsed.words) + len(parsed.phrases) > 1:
+    time_limit = current_app.config["SEARCH_TIME_LIMIT"]
+    # Scoring every match costs little more than finding it: one pass gives the total, facets and page.
+    scores = None if by_date else scored_docs(searcher, query, time_limit)
+    found = set(scores) if scores is not None else matched_docs(searcher, query)
+    matched = _visible(found, allowed, restricted)
+    if not matched and query is not None and len(parsed.words) + len(parsed.phrases) > 1:
         relaxed = main_query(searcher, parsed.words, parsed.phrases, relaxed=True)
-        found, timed_out = run(searcher, relaxed, **options)
-        results.relaxed, query = bool(found.docs()), relaxed
-    matched = found.docs()
-    results.total, results.timed_out = len(matched), timed_out
-    matcher = TermMatcher.from_terms(query.all_terms() if query is not None else ())
-    for position in range((page - 1) * per_page, min(page * per_page, len(found.top_n))):
-        score, docnum = found.top_n[position]
-        stored = searcher.stored_fields(docnum)
-        results.hits.append(make_hit(stored, 0.0 if by_date else score, matcher))
+        scores = None if by_date else scored_docs(searcher, relaxed, time_limit)
+        found = set(scores) if scores is not None else matched_docs(searcher, relaxed)
+        matched = _visible(found, allowed, restricted)
+        results.relaxed, query = bool(matched), relaxed
+    results.total = len(matched)
+    timed_out = False
+    first = (page - 1) * per_page
+    if first < len(matched):
+        # Only the documents up to this page are ranked.
+        if scores is not None:
+            top_n = best(scores, matched, first + per_page)
+        else:
+            found, timed_out = run(
+                searcher,
+                query,
+                allow=matched,
+                restrict=None,
+                time_limit=time_limit,
+                sortedby=FieldFacet("updated", reverse=True) if by_date else None,
+                limit=first + per_page,
+            )
+            top_n = found.top_n
+        matcher = TermMatcher.from_terms(query.all_terms() if query is not None else ())
+        for score, docnum in top_n[first:]:
+            stored = searcher.stored_fields(docnum)
+            results.hits.append(make_hit(stored, 0.0 if by_date else score, matcher))
+    results.timed_out = timed_out
     results.facets = facet_counts(searcher, matched)
     if (results.total < SUGGEST_BELOW or results.relaxed) and parsed.words and not timed_out:
         results.suggestion = did_you_mean(searcher, parsed, allowed, restricted)

@@ -16,16 +16,21 @@ Bump SCHEMA_VERSION when fields change: the indexer then refuses to write into a
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import LANGUAGES, gram_analyzer, language_analyzer, neutral_analyzer, spell_analyzer
+from .analysis import (
+    LANGUAGES,
+    gram_analyzer,
+    index_terms,
+    language_analyzer,
+    neutral_analyzer,
+    spell_analyzer,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: documents carry their space id (migration 0002)
 
 KINDS = ("question", "page")
 # Query-time weight of each text part (BM25F sums the fields a word matches in).
 PART_BOOSTS = {"title": 3.0, "accepted": 1.6, "extra": 1.5, "body": 1.0, "answers": 0.6}
 LANGUAGE_PARTS = ("title", "body", "answers", "accepted")
-# Every space is public until spaces exist; documents then carry their space's key.
-PUBLIC_SPACE = "public"
 
 
 def language_field(part: str, lang: str) -> str:
@@ -45,6 +50,23 @@ def field_language(fieldname: str) -> str | None:
     """``"body_sv"`` -> ``"sv"``; neutral fields -> None."""
     part, _, lang = fieldname.rpartition("_")
     return lang if part in LANGUAGE_PARTS and lang in LANGUAGES else None
+
+
+class IndexedText(TEXT):
+    """A TEXT field that indexes a document's text through ``analysis.index_terms`` (each text split into
+    words once for all its fields) instead of its analyser's token pipeline: the same terms, frequencies and
+    positions. Its analyser still analyses queries. Segments pickle the schema, so this class must stay
+    importable under this name."""
+
+    def __init__(self, analysis: str, lang: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.analysis = analysis
+        self.analysis_lang = lang
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return index_terms(value, self.analysis, self.analysis_lang, self.format)
 
 
 def build_schema() -> Schema:
@@ -67,15 +89,17 @@ def build_schema() -> Schema:
         "updated": DATETIME(stored=True, sortable=True),
         "summary": STORED(),
         "accepted_summary": STORED(),
-        "spell": TEXT(analyzer=spell_analyzer(), phrase=False),
+        "spell": IndexedText("spell", analyzer=spell_analyzer(), phrase=False),
         # Title and body cut into letter pieces: only similar() looks here, for compounds and derived forms.
-        "grams": TEXT(analyzer=gram_analyzer(), phrase=False),
+        "grams": IndexedText("grams", analyzer=gram_analyzer(), phrase=False),
     }
     for part in PART_BOOSTS:
-        fields[part] = TEXT(analyzer=neutral, stored=(part == "title"))
+        fields[part] = IndexedText("neutral", analyzer=neutral, stored=(part == "title"))
     for lang in LANGUAGES:
         analyzer = language_analyzer(lang)
         for part in LANGUAGE_PARTS:
             # No positions: phrases are matched in the neutral fields; this halves the stemmed fields' cost.
-            fields[language_field(part, lang)] = TEXT(analyzer=analyzer, phrase=False)
+            fields[language_field(part, lang)] = IndexedText(
+                "language", lang, analyzer=analyzer, phrase=False
+            )
     return Schema(**fields)

@@ -5,17 +5,10 @@ then 2, most frequent first. The vocabulary holds words of every space, so a can
 alone matches a document the user may see: a suggestion never reveals a word from a space they cannot read.
 """
 
-from .matching import docs, is_stopword, present_fields, text_query
+from .matching import has_visible_match, is_stopword, present_fields, text_query
 
 MAX_WORDS_CHECKED = 6
 CANDIDATES_PER_WORD = 4
-
-
-def _visible_count(searcher, query, allow: set[int] | None, restrict: set[int]) -> int:
-    found = docs(searcher, query)
-    if allow is not None:
-        found &= allow
-    return len(found - restrict)
 
 
 def candidates(searcher, word: str) -> list[str]:
@@ -26,7 +19,7 @@ def candidates(searcher, word: str) -> list[str]:
     for distance in (1, 2):
         found = [t for t in reader.terms_within("spell", word, distance, prefix=1) if t != word]
         if found:
-            found.sort(key=lambda t: (-reader.doc_frequency("spell", t), t))
+            found.sort(key=lambda t: (-searcher.doc_frequency("spell", t), t))  # without restricted spaces
             return found[:CANDIDATES_PER_WORD]
     return []
 
@@ -40,11 +33,11 @@ def did_you_mean(searcher, parsed, allow: set[int] | None, restrict: set[int]) -
         if len(low) < 3 or not low.isalpha() or is_stopword(low):
             continue
         query = text_query(searcher, low, fields)
-        if query is not None and _visible_count(searcher, query, allow, restrict):
+        if query is not None and has_visible_match(searcher, query, allow, restrict):
             continue  # a word the visible documents know
         for candidate in candidates(searcher, low):
             corrected = text_query(searcher, candidate, fields)
-            if corrected is not None and _visible_count(searcher, corrected, allow, restrict):
+            if corrected is not None and has_visible_match(searcher, corrected, allow, restrict):
                 replacements[index] = candidate
                 break
     return parsed.with_words(replacements) if replacements else None

@@ -31,6 +31,7 @@ from whoosh.index import EmptyIndexError
 from whoosh.util.filelock import FileLock
 
 from .schema import SCHEMA_VERSION, build_schema
+from .scoring_stats import open_searcher, with_public_statistics
 
 log = logging.getLogger(__name__)
 
@@ -189,24 +190,24 @@ def searcher_for(store: IndexStore):
         entry = None
     if entry is None:
         try:
-            searcher = IndexStore.open_index(generation).searcher()
+            searcher = open_searcher(IndexStore.open_index(generation))
         except (OSError, EmptyIndexError):
             # A rebuild removed the generation between reading CURRENT and opening it: read CURRENT again.
             generation = store.current_generation()
             if generation is None:
                 return None
-            searcher = IndexStore.open_index(generation).searcher()
+            searcher = open_searcher(IndexStore.open_index(generation))
     else:
         searcher = entry[1]
         if not searcher.up_to_date():
             # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it re-adds the old segments without their new
             # deletions, so every replaced document comes back (measured: 1 document, refreshed count 2).
             searcher.close()
-            searcher = IndexStore.open_index(generation).searcher()
+            searcher = open_searcher(IndexStore.open_index(generation))
     _open_searchers.add(searcher)
     cache[key] = (generation, searcher)
     cache.move_to_end(key)
     while len(cache) > _SEARCHERS_PER_THREAD:
         _, (_, evicted) = cache.popitem(last=False)
         evicted.close()
-    return searcher
+    return with_public_statistics(searcher)  # scores never count restricted spaces' documents

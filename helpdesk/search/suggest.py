@@ -3,9 +3,13 @@
 A long question is never parsed whole (parse time grows with length): its title words count double, and only
 the body's key terms are added, chosen by tf-idf against the index's own statistics (a word the index has
 never seen, in any form, cannot match and is skipped). The query is an Or of those words over every field, so
-the best matches share the most distinctive words. A title asked alone also looks for its words' letter
-pieces (the ``grams`` field), so that a word finds its compounds and derived forms. Hits far below the best
-one are dropped.
+the best matches share the most distinctive words. A title asked alone (what the ask form sends first) scores
+each of its few words once across all fields (``crossfield``), so the threads holding most of its words come
+first rather than those holding one of them everywhere; it also looks for its words' letter pieces (the
+``grams`` field), so that a word finds its compounds and derived forms, and a Swedish compound's parts
+(``compound_parts``), so that a compound finds its parts written apart. With a body there are words enough,
+and a word found in several parts of a thread (title, body, answers) is good evidence: each field then scores
+on its own. Hits far below the best one are dropped.
 """
 
 import math
@@ -17,12 +21,14 @@ from whoosh.lang import stopwords_for_language
 from whoosh.query import Or, Term
 
 from ..utils import clean_line, clean_text
-from .analysis import LANGUAGES, language_form, tokens
+from .analysis import LANGUAGES, fold, language_form, tokens
+from .crossfield import WordAcrossFields
 from .highlight import TermMatcher
 from .hits import Hit, make_hit
 from .indexer import current_store
 from .matching import content_words, docs, present_fields, run, text_query, visible_docs
 from .schema import field_language, language_field
+from .scoring_stats import scored_doc_count
 from .store import searcher_for
 
 MAX_TITLE_CHARS = 300
@@ -38,6 +44,14 @@ OTHER_LANGUAGE_WEIGHT = 0.3
 # without a body: compounds and derived forms then find each other ("vård", "sjukvården"). With a body there
 # are words enough, and the pieces only blur them (bench/quality.py: rerank MAP 73.7 -> 73.3).
 GRAM_WEIGHT = 1.0
+# A Swedish title word of at least COMPOUND_MIN_CHARS letters is also looked for as its two parts (each at
+# least COMPOUND_MIN_PART letters, both known to the index), each weighing this much of a title word: the
+# question "serviceinsatser" then finds "insatser ... som service" (bench/quality.py: SweFAQ P@1 54.5 -> 55.5,
+# one question of 110; 0.5 gives 54.5 and 1.0 gives 53.6: parts weighed like whole words outweigh them).
+# English writes compounds apart: a question guessed to be in another language is not cut.
+COMPOUND_PART_WEIGHT = 0.25
+COMPOUND_MIN_CHARS = 8
+COMPOUND_MIN_PART = 3
 # Weight of each text part when comparing questions (search() uses schema.PART_BOOSTS). Measured with
 # bench/quality.py: the body and answers nearer the title, tag words little (a forum category is shared by
 # thousands of threads).
@@ -59,8 +73,8 @@ def key_terms(searcher, text: str, number: int = BODY_KEY_TERMS) -> list[str]:
     """The ``number`` most distinctive words of ``text`` (neutral forms), by tf-idf over the index."""
     field = searcher.schema["body"]
     counts = Counter(field.process_text(text, mode="index"))
-    reader = searcher.reader()
-    total = max(1, reader.doc_count())
+    reader = searcher  # its statistics leave restricted spaces out (scoring_stats)
+    total = max(1, scored_doc_count(searcher))
     scored = []
     for word, tf in counts.items():
         df = _document_frequency(reader, word)
@@ -114,15 +128,74 @@ def gram_query(searcher, word: str, boost: float = 1.0):
     return Or([Term("grams", piece, boost=weight) for piece in pieces])
 
 
+def word_query(searcher, word: str, fields: dict[str, float], boost: float = 1.0):
+    """``word`` in any of ``fields``, scored once across them (``WordAcrossFields``: a title asked alone then
+    ranks first the documents that hold most of its words; bench/quality.py: SweFAQ P@1 48.2 -> 54.5). A word
+    the analysers split into several terms ("covid-19") keeps a field-by-field query. None when nothing can
+    match."""
+    query = text_query(searcher, word, fields)
+    if query is None:
+        return None
+    terms = list(query.subqueries) if isinstance(query, Or) else [query]
+    if all(isinstance(term, Term) for term in terms):
+        return WordAcrossFields(terms, boost=boost)
+    return text_query(searcher, word, fields, boost=boost)
+
+
+def compound_parts(searcher, word: str) -> list[str]:
+    """A Swedish compound's two parts, as the index knows them: "serviceinsatser" -> ["service", "insatser"],
+    "uppehållstillstånd" -> ["uppehall", "tillstand"] (neutral forms; a linking s may drop). Of the ways to
+    cut the word in two known words, the one whose parts are commonest (geometric mean of their document
+    frequencies, Koehn and Knight 2003), if commoner than the whole word; [] for a short word, one no cut
+    makes two known words, or one commoner whole."""
+    folded = fold(word)
+    if len(folded) < COMPOUND_MIN_CHARS or not folded.isalpha():
+        return []
+    reader = searcher  # its statistics leave restricted spaces out (scoring_stats)
+
+    def frequency(part: str) -> int:
+        return max(reader.doc_frequency("body", part), reader.doc_frequency("title", part))
+
+    # The word left whole is a candidate too: a compound the index knows well is not cut.
+    best, parts = float(frequency(folded)), []
+    for cut in range(COMPOUND_MIN_PART, len(folded) - COMPOUND_MIN_PART + 1):
+        tail_frequency = frequency(folded[cut:])
+        if not tail_frequency:
+            continue
+        heads = [folded[:cut]]
+        if folded[cut - 1] == "s" and cut - 1 >= COMPOUND_MIN_PART:
+            heads.append(folded[: cut - 1])
+        for head in heads:
+            score = math.sqrt(frequency(head) * tail_frequency)
+            if score > best:
+                best, parts = score, [head, folded[cut:]]
+    return parts
+
+
+def _title_words(searcher, title: str) -> list[str]:
+    """The title's distinct words without common ones, in order; of a long title (a question typed whole
+    into the title box), the ``MAX_TITLE_WORDS`` most distinctive (``key_terms``), not the first ones."""
+    words = list(dict.fromkeys(word.lower() for word, _, _ in tokens(title)))
+    words = content_words(words) if words else []
+    if len(words) <= MAX_TITLE_WORDS:
+        return words
+    keep = set(key_terms(searcher, " ".join(words), MAX_TITLE_WORDS))
+    field = searcher.schema["body"]
+    chosen = [word for word in words if keep & set(field.process_text(word))]
+    # Words the index has never seen can still find compounds through their letter pieces.
+    chosen += [word for word in words if word not in chosen][: MAX_TITLE_WORDS - len(chosen)]
+    return [word for word in words if word in chosen]
+
+
 def similarity_query(searcher, title: str, body: str = ""):
     """The query ``similar()`` runs for a question with this title and body; None when nothing can match."""
     title = clean_line(title)[:MAX_TITLE_CHARS]
     body = clean_text(body)[:MAX_BODY_CHARS]
-    fields = _weighted_fields(present_fields(searcher), guess_language(f"{title} {body[:1000]}"))
-    title_words = list(dict.fromkeys(word.lower() for word, _, _ in tokens(title)))
-    title_words = content_words(title_words)[:MAX_TITLE_WORDS] if title_words else []
-    clauses = [text_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
+    lang = guess_language(f"{title} {body[:1000]}")
+    fields = _weighted_fields(present_fields(searcher), lang)
+    title_words = _title_words(searcher, title)
     if body:
+        clauses = [text_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
         seen = {
             field_word for word in title_words for field_word in searcher.schema["body"].process_text(word)
         }
@@ -130,7 +203,14 @@ def similarity_query(searcher, title: str, body: str = ""):
             text_query(searcher, word, fields) for word in key_terms(searcher, body) if word not in seen
         ]
     else:
+        clauses = [word_query(searcher, word, fields, boost=TITLE_BOOST) for word in title_words]
         clauses += [gram_query(searcher, word, boost=TITLE_BOOST) for word in title_words]
+        if lang == "sv":
+            clauses += [
+                word_query(searcher, part, fields, boost=TITLE_BOOST * COMPOUND_PART_WEIGHT)
+                for word in title_words
+                for part in compound_parts(searcher, word)
+            ]
     clauses = [clause for clause in clauses if clause is not None]
     if not clauses:
         return None

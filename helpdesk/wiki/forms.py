@@ -26,3 +26,13 @@ class PageForm(FlaskForm):
             return int(self.base_version.data)
         except (TypeError, ValueError):
             return -1
+
+
+class NewPageForm(PageForm):
+    """A new page also says which space it goes to (``choices``: the spaces the writer may write in)."""
+
+    space = SelectField(_l("Space"))
+
+    def __init__(self, *args, spaces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.space.choices = [(space.slug, space.name) for space in spaces]

@@ -10,10 +10,10 @@ from flask_login import current_user
 from ..errors import UserError
 from ..extensions import db
 from ..markup import render
-from ..permissions import can_edit_wiki
+from ..permissions import can_edit_page
 from ..security import require
 from .diff import Version, page_diff
-from .queries import get_page_or_404, get_revision_or_404, resolve_wikilink, revisions
+from .queries import get_page_or_404, get_revision_or_404, revisions, wikilink_resolver
 from .services import revert_page
 from .views import bp
 
@@ -24,7 +24,7 @@ _NOTHING = Version("", "", "")
 @bp.get("/<path:path>/-/history")
 def history(path: str):
     """Every revision of a page, newest first, with a choice of two to compare; 404 if there is no page."""
-    page = get_page_or_404(path)
+    page = get_page_or_404(path, current_user)
     pagination = db.paginate(
         revisions(page),
         page=request.args.get("page", 1, type=int),
@@ -40,7 +40,7 @@ def diff(path: str):
 
     404 if the page or either revision does not exist.
     """
-    page = get_page_or_404(path)
+    page = get_page_or_404(path, current_user)
     to_number = request.args.get("to", page.version, type=int)
     from_number = request.args.get("from", to_number - 1, type=int)
     if from_number < 0 or to_number < 0:
@@ -61,18 +61,22 @@ def diff(path: str):
 @bp.get("/<path:path>/-/revisions/<int:number>")
 def revision(path: str, number: int):
     """The page as revision ``number`` left it; 404 if the page or the revision does not exist."""
-    page = get_page_or_404(path)
+    page = get_page_or_404(path, current_user)
     old = get_revision_or_404(page, number)
     return render_template(
-        "wiki/revision.html", page=page, revision=old, body_html=render(old.body, wikilinks=resolve_wikilink)
+        "wiki/revision.html",
+        page=page,
+        revision=old,
+        body_html=render(old.body, wikilinks=wikilink_resolver(page.space_id)),
     )
 
 
 @bp.post("/<path:path>/-/revert/<int:number>")
 def revert(path: str, number: int):
-    """Make revision ``number`` the current text again, as a new revision (staff); 404 if there is none."""
-    page = get_page_or_404(path)
-    require(can_edit_wiki(current_user))
+    """Make revision ``number`` the current text again, as a new revision (see ``can_edit_page``); 404 if
+    there is none."""
+    page = get_page_or_404(path, current_user)
+    require(can_edit_page(current_user, page))
     old = get_revision_or_404(page, number)
     version_before = page.version
     try:

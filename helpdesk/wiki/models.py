@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
+from ..spaces.models import Space
 from ..tags import Tag, page_tags
 from ..utils import utcnow
 
@@ -13,6 +14,9 @@ class Page(db.Model):
     __tablename__ = "pages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The space whose readers may see the page. Pages of any space but the default one live under
+    # "spaces/<space slug>/", so a path never tells one space's page from another's.
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
     # Nested, lower-case, slash-separated: "network/vpn/setup". Unique.
     path: Mapped[str] = mapped_column(String(300), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -29,6 +33,7 @@ class Page(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
 
     created_by: Mapped[User] = relationship()
+    space: Mapped[Space] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=page_tags, order_by=Tag.name)
     revisions: Mapped[list["PageRevision"]] = relationship(
         back_populates="page", cascade="all, delete-orphan", order_by="PageRevision.number"

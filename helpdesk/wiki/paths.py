@@ -15,7 +15,11 @@ from .errors import PageFieldError
 
 MAX_PATH_LENGTH = 200
 # First segments the wiki's own routes use (or may use), so no page can hide them.
-RESERVED_FIRST_SEGMENTS = frozenset({"new", "go", "changes", "recent", "tags", "search", "feed", "promote"})
+RESERVED_FIRST_SEGMENTS = frozenset(
+    {"new", "go", "changes", "recent", "tags", "search", "feed", "promote", "spaces"}
+)
+# Pages of every space but the default one live under "spaces/<space slug>/" (see ``space_path``).
+SPACES_SEGMENT = "spaces"
 
 # Letters NFKD does not decompose into a base letter plus accents.
 _SPECIAL_LETTERS = str.maketrans(
@@ -46,11 +50,12 @@ def slugify(title: str) -> str:
     return slug or "page"
 
 
-def normalize_path(raw: str) -> str:
+def normalize_path(raw: str, *, in_space: bool = False) -> str:
     """The canonical form of a typed path, or PathError saying what is wrong with it.
 
     Surrounding blanks and slashes are dropped and letters lower-cased and transliterated; anything else that
     does not fit (``..``, empty segments, spaces, a reserved first segment, too long) is refused.
+    ``in_space``: the path may start with "spaces/" (a stored path of a page in a space, as in an address).
     """
     path = transliterate((raw or "").strip()).strip("/")
     if not path:
@@ -73,13 +78,32 @@ def normalize_path(raw: str) -> str:
         )
     if len(path) > MAX_PATH_LENGTH:
         raise PathError(_("A path may be at most %(n)d characters long.", n=MAX_PATH_LENGTH))
-    if segments[0] in RESERVED_FIRST_SEGMENTS:
+    if segments[0] in RESERVED_FIRST_SEGMENTS and not (in_space and segments[0] == SPACES_SEGMENT):
         raise PathError(
             _(
                 "A path cannot start with “%(segment)s”: the wiki uses that address itself.",
                 segment=segments[0],
             )
         )
+    return path
+
+
+def space_prefix(space) -> str:
+    """``""`` for the default space, ``"spaces/<slug>/"`` for any other."""
+    return "" if space.is_default else f"{SPACES_SEGMENT}/{space.slug}/"
+
+
+def space_path(space, raw: str) -> str:
+    """The stored path of a page in ``space`` typed as ``raw``, with or without the space's own prefix:
+    ``"clients/acme"`` in the space "team-x" -> ``"spaces/team-x/clients/acme"``. PathError as for
+    ``normalize_path``; a path may not start with another space's prefix."""
+    prefix = space_prefix(space)
+    path = transliterate((raw or "").strip()).strip("/")
+    if prefix and (path + "/").startswith(prefix):
+        path = path[len(prefix) :]
+    path = prefix + normalize_path(path)
+    if len(path) > MAX_PATH_LENGTH:
+        raise PathError(_("A path may be at most %(n)d characters long.", n=MAX_PATH_LENGTH - len(prefix)))
     return path
 
 

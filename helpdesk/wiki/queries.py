@@ -6,6 +6,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..markup import wiki_title_key
+from ..permissions import can_view_content
+from ..spaces.models import Space
+from ..spaces.queries import visible_clause
 from ..tags import Tag
 from .models import Page, PageLink, PageRevision
 
@@ -20,31 +23,45 @@ PAGE_ORDERS = {
 }
 
 
-def page_by_title(title: str) -> Page | None:
-    """The page a ``[[title]]`` link points at (the oldest, if several share the title)."""
+# Reads that take ``viewer`` keep only pages of spaces that person may see (``visible_space_ids``), so a
+# restricted page is never listed, counted, linked or redirected to for anyone else.
+
+
+def page_by_title(title: str, viewer) -> Page | None:
+    """The page titled ``title`` that ``viewer`` may see (the oldest, if several share the title)."""
     return db.session.scalar(
-        select(Page).where(Page.title_key == wiki_title_key(title)).order_by(Page.id).limit(1)
+        select(Page)
+        .where(Page.title_key == wiki_title_key(title), visible_clause(Page.space_id, viewer))
+        .order_by(Page.id)
+        .limit(1)
     )
 
 
 def page_by_path(path: str) -> Page | None:
+    """The page at ``path`` whoever may see it: for checks when saving, not for showing."""
     return db.session.scalar(select(Page).where(Page.path == path))
 
 
-def get_page_or_404(path: str) -> Page:
-    """The page at ``path``; 404 if there is none."""
+def visible_page_at(path: str, viewer) -> Page | None:
+    """The page at ``path`` if ``viewer`` may see it; None both when there is none and when it is hidden."""
     page = page_by_path(path)
+    return page if page is not None and can_view_content(viewer, page) else None
+
+
+def get_page_or_404(path: str, viewer) -> Page:
+    """The page at ``path``; 404 if there is none or ``viewer`` may not see its space (the same answer)."""
+    page = visible_page_at(path, viewer)
     if page is None:
         abort(404)
     return page
 
 
-def page_formerly_at(path: str) -> Page | None:
-    """The page that was last at ``path`` before being moved (for old links and bookmarks), if any."""
+def page_formerly_at(path: str, viewer) -> Page | None:
+    """The page ``viewer`` may see that was last at ``path`` before being moved (old links, bookmarks)."""
     return db.session.scalar(
         select(Page)
         .join(PageRevision, PageRevision.page_id == Page.id)
-        .where(PageRevision.path == path, Page.path != path)
+        .where(PageRevision.path == path, Page.path != path, visible_clause(Page.space_id, viewer))
         .order_by(PageRevision.created_at.desc(), PageRevision.id.desc())
         .limit(1)
     )
@@ -60,20 +77,44 @@ def _wiki_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values)
 
 
-def resolve_wikilink(title: str) -> tuple[str, bool]:
-    """URL and existence of the page a ``[[title]]`` link names; pass to ``markup.render(wikilinks=...)``."""
-    page = page_by_title(title)
-    if page is None:
-        return _wiki_url("wiki.go", title=title), False
-    return _wiki_url("wiki.page", path=page.path), True
+def link_target(title: str, space_id: int | None) -> Page | None:
+    """The page a ``[[title]]`` link written in the space ``space_id`` leads to: one in the same space
+    first, else one in a public space; never one in another restricted space (whether such a link looked
+    existing or missing would tell who reads it that a locked page exists). The oldest wins a tie."""
+    public = select(Space.id).where(Space.is_restricted.is_(False))
+    in_reach = Page.space_id.in_(public)
+    if space_id is not None:
+        in_reach = in_reach | (Page.space_id == space_id)
+    same_space_first = (Page.space_id == space_id).desc() if space_id is not None else Page.id
+    return db.session.scalar(
+        select(Page)
+        .where(Page.title_key == wiki_title_key(title), in_reach)
+        .order_by(same_space_first, Page.id)
+        .limit(1)
+    )
 
 
-def pages(order: str = "path", tag: str | None = None) -> Select:
-    """All pages in ``order`` (a key of PAGE_ORDERS), optionally only those tagged ``tag``."""
+def wikilink_resolver(space_id: int | None):
+    """A ``[[title]]`` resolver for text written in the space ``space_id``, to pass to
+    ``markup.render(wikilinks=...)``: it answers the URL and existence of the linked page."""
+
+    def resolve(title: str) -> tuple[str, bool]:
+        page = link_target(title, space_id)
+        if page is None:
+            return _wiki_url("wiki.go", title=title), False
+        return _wiki_url("wiki.page", path=page.path), True
+
+    return resolve
+
+
+def pages(viewer, order: str = "path", tag: str | None = None) -> Select:
+    """The pages ``viewer`` may see in ``order`` (a key of PAGE_ORDERS); ``tag`` keeps those tagged so."""
     ordering = PAGE_ORDERS.get(order, PAGE_ORDERS["path"])
     if order == "path" and db.session.get_bind().dialect.name == "postgresql":
         ordering = (_TREE_KEY.collate("C"),)  # a language collation would ignore the blank
-    stmt = select(Page).options(selectinload(Page.tags)).order_by(*ordering)
+    stmt = select(Page).options(selectinload(Page.tags), selectinload(Page.space))
+    stmt = stmt.where(visible_clause(Page.space_id, viewer))
+    stmt = stmt.order_by(*ordering)
     if tag:
         stmt = stmt.where(Page.tags.any(Tag.name == tag))
     return stmt
@@ -112,12 +153,12 @@ def revisions(page: Page) -> Select:
     )
 
 
-def linking_pages(title_key: str, exclude: Page | None = None) -> list[Page]:
-    """Pages whose text links to the title ``title_key`` (backlinks), by title."""
+def linking_pages(title_key: str, viewer, exclude: Page | None = None) -> list[Page]:
+    """Pages ``viewer`` may see whose text links to the title ``title_key`` (backlinks), by title."""
     stmt = (
         select(Page)
         .join(PageLink, PageLink.source_id == Page.id)
-        .where(PageLink.target_key == title_key)
+        .where(PageLink.target_key == title_key, visible_clause(Page.space_id, viewer))
         .order_by(Page.title_key, Page.id)
     )
     if exclude is not None:
@@ -125,9 +166,11 @@ def linking_pages(title_key: str, exclude: Page | None = None) -> list[Page]:
     return list(db.session.scalars(stmt))
 
 
-def titles_at(paths: list[str]) -> dict[str, str]:
-    """Titles of the pages at ``paths`` that exist (for breadcrumbs), keyed by path."""
+def titles_at(paths: list[str], viewer) -> dict[str, str]:
+    """Titles of the pages at ``paths`` that exist and ``viewer`` may see (for breadcrumbs), keyed by path."""
     if not paths:
         return {}
-    rows = db.session.execute(select(Page.path, Page.title).where(Page.path.in_(paths)))
+    rows = db.session.execute(
+        select(Page.path, Page.title).where(Page.path.in_(paths), visible_clause(Page.space_id, viewer))
+    )
     return {path: title for path, title in rows}

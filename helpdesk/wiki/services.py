@@ -4,7 +4,7 @@ Every save writes a PageRevision, renders ``body_html``, rewrites the page's Pag
 pages whose ``[[links]]`` name this page's old or new title, so links to missing pages stay marked as missing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
@@ -15,12 +15,14 @@ from ..auth.models import User
 from ..errors import UserError
 from ..extensions import db
 from ..markup import extract_wikilinks, render, wiki_title_key
+from ..spaces.models import Space
+from ..spaces.queries import default_space
 from ..tags import get_or_create_tags, parse_tags
 from ..utils import clean_line, clean_text, utcnow
 from .errors import EditConflict, PageFieldError
 from .models import Page, PageLink, PageRevision
-from .paths import RESERVED_FIRST_SEGMENTS, normalize_path, slugify
-from .queries import latest_revision, page_by_path, resolve_wikilink
+from .paths import RESERVED_FIRST_SEGMENTS, slugify, space_path, space_prefix
+from .queries import latest_revision, page_by_path, wikilink_resolver
 
 __all__ = ["EditConflict", "PageFieldError", "create_page", "delete_page", "edit_page", "revert_page"]
 
@@ -50,14 +52,18 @@ def create_page(
     tags: list[str] | str,
     summary: str = "",
     lang: str = "en",
+    space: Space | None = None,
 ) -> Page:
-    """Add a page and its first revision. An empty ``path`` is derived from the title (see ``paths.slugify``).
+    """Add a page and its first revision to ``space`` (the default space when None). An empty ``path`` is
+    derived from the title (see ``paths.slugify``); in any space but the default one the path is placed
+    under ``spaces/<slug>/`` (see ``paths.space_path``).
 
     Raises PageFieldError for bad input (409 when the path is taken).
     """
-    fields = _clean(title, path, body, tags, lang)
+    space = space or default_space()
+    fields = _clean(title, path, body, tags, lang, space=space)
     now = utcnow()
-    page = Page(created_by=author, created_at=now, version=0)
+    page = Page(created_by=author, created_at=now, version=0, space_id=space.id)
     db.session.add(page)
     _save(page, author, fields, _clean_summary(summary), now)
     return page
@@ -115,7 +121,13 @@ def delete_page(page: Page) -> None:
 
 
 def _clean(
-    title: str, path: str | None, body: str, tags: list[str] | str, lang: str, page: Page | None = None
+    title: str,
+    path: str | None,
+    body: str,
+    tags: list[str] | str,
+    lang: str,
+    page: Page | None = None,
+    space: Space | None = None,
 ) -> _Fields:
     config = current_app.config
     title = clean_line(title)
@@ -125,10 +137,11 @@ def _clean(
         raise PageFieldError(
             "title", _("A title may be at most %(n)d characters long.", n=config["MAX_TITLE_LENGTH"])
         )
+    space = space or (page.space if page is not None else default_space())
     path = clean_line(path)
     if not path:
         path = page.path if page is not None else _derived_path(title)
-    path = normalize_path(path)
+    path = space_path(space, path)
     body = clean_text(body)
     if not body:
         raise PageFieldError("body", _("Write the text of the page."))
@@ -142,6 +155,13 @@ def _clean(
         raise PageFieldError("tags", error.message) from error
     if lang not in config["CONTENT_LANGUAGES"]:
         raise PageFieldError("lang", _("Choose one of the languages in the list."))
+    _refuse_taken_path(path, page)
+    return _Fields(title, path, body, tuple(sorted(tag_names)), lang)
+
+
+def _refuse_taken_path(path: str, page: Page | None) -> None:
+    """PageFieldError (409) when another page than ``page`` is at ``path``. Every path of a space starts
+    with that space's own prefix, so the other page is in the same space: naming it tells nothing new."""
     other = page_by_path(path)
     if other is not None and other is not page:
         raise PageFieldError(
@@ -153,7 +173,6 @@ def _clean(
             ),
             409,
         )
-    return _Fields(title, path, body, tuple(sorted(tag_names)), lang)
 
 
 def _derived_path(title: str) -> str:
@@ -199,7 +218,7 @@ def _save(page: Page, editor: User, fields: _Fields, summary: str, now: datetime
     page.version = (page.version or 0) + 1
     page.updated_at = now
     db.session.flush()  # so links resolve against this page's new title and path
-    page.body_html = render(fields.body, wikilinks=resolve_wikilink)
+    page.body_html = render(fields.body, wikilinks=wikilink_resolver(page.space_id))
     _rewrite_links(page)
     revision = PageRevision(
         page=page,
@@ -238,4 +257,19 @@ def _rerender_linking_pages(title_keys: set[str], exclude: Page | None = None) -
     if exclude is not None and exclude.id is not None:
         stmt = stmt.where(Page.id != exclude.id)
     for linking in db.session.scalars(stmt):
-        linking.body_html = render(linking.body, wikilinks=resolve_wikilink)
+        linking.body_html = render(linking.body, wikilinks=wikilink_resolver(linking.space_id))
+
+
+def move_page_to_space(page: Page, space: Space, editor: User) -> PageRevision:
+    """Put ``page`` in ``space``: its path moves under the space's prefix (``spaces/<slug>/``, or none for the
+    default space), written as a new revision. Raises PageFieldError (409) when that path is taken."""
+    old_prefix = space_prefix(page.space)
+    relative = page.path[len(old_prefix) :] if old_prefix and page.path.startswith(old_prefix) else page.path
+    fields = _Fields.of(page)
+    path = space_path(space, relative)
+    _refuse_taken_path(path, page)
+    page.space_id = space.id
+    page.space = space
+    _claim_next_version(page, page.version)
+    summary = _("Moved to the space “%(name)s”", name=space.name)
+    return _save(page, editor, replace(fields, path=path), summary[:MAX_SUMMARY_LENGTH], utcnow())

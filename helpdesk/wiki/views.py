@@ -15,27 +15,28 @@ from flask_login import current_user
 from ..errors import UserError
 from ..extensions import db
 from ..markup import render, wiki_title_key
-from ..permissions import can_delete_page, can_edit_wiki
+from ..permissions import can_create_page_in, can_delete_page, can_edit_page, can_view_space
 from ..search.widgets import related_to
 from ..security import require
+from ..spaces.queries import default_space, forget_visibility, space_by_slug, spaces_visible_to
 from ..tags import normalize_tag, parse_tags
 from ..utils import clean_line, clean_text
 from .diff import Version, page_diff
 from .errors import EditConflict, PageFieldError
-from .forms import PageForm
-from .paths import PathError, ancestors, normalize_path
+from .forms import NewPageForm, PageForm
+from .paths import SPACES_SEGMENT, PathError, ancestors, normalize_path
 from .queries import (
     PAGE_ORDERS,
     get_page_or_404,
     latest_revision,
     linking_pages,
-    page_by_path,
     page_by_title,
     page_formerly_at,
     pages,
-    resolve_wikilink,
     revision_by_number,
     titles_at,
+    visible_page_at,
+    wikilink_resolver,
 )
 from .services import create_page, delete_page, edit_page
 
@@ -44,11 +45,21 @@ bp = Blueprint("wiki", __name__)
 
 @bp.context_processor
 def breadcrumbs_helper():
-    def wiki_breadcrumbs(path: str) -> list[tuple[str, str | None]]:
-        """The sections above ``path`` as (path, title of the page there or None)."""
+    def wiki_breadcrumbs(path: str) -> list[tuple[str, str]]:
+        """The sections above ``path`` as (address, title of the page there or the section's name); the
+        ``spaces/<slug>`` prefix of a space's pages leads to the space's home page, named by the space."""
         parents = ancestors(path)
-        titles = titles_at(parents)
-        return [(parent, titles.get(parent)) for parent in parents]
+        titles = titles_at(parents, current_user)
+        crumbs = []
+        for parent in parents:
+            segments = parent.split("/")
+            if segments[0] == SPACES_SEGMENT and len(segments) <= 2:
+                space = space_by_slug(segments[1]) if len(segments) == 2 else None
+                if space is not None and can_view_space(current_user, space):
+                    crumbs.append((url_for("spaces.space", space_slug=space.slug), space.name))
+                continue
+            crumbs.append((url_for("wiki.page", path=parent), titles.get(parent) or segments[-1]))
+        return crumbs
 
     return {"wiki_breadcrumbs": wiki_breadcrumbs}
 
@@ -61,28 +72,70 @@ def index():
         order = "path"
     tag = normalize_tag(request.args.get("tag", "")) or None
     pagination = db.paginate(
-        pages(order, tag),
+        pages(current_user, order, tag),
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["ITEMS_PER_PAGE"],
         error_out=False,
     )
-    return render_template("wiki/index.html", pagination=pagination, order=order, tag=tag)
+    return render_template(
+        "wiki/index.html",
+        pagination=pagination,
+        order=order,
+        tag=tag,
+        may_write=bool(_writable_spaces()),
+    )
+
+
+def _writable_spaces() -> list:
+    """The spaces the reader may write pages in (see ``permissions.can_create_page_in``), default first."""
+    default_space()  # made on first use where the database was built without migrations (tests),
+    forget_visibility()  # so visibility answered before then is asked again
+    return [space for space in spaces_visible_to(current_user) if can_create_page_in(current_user, space)]
+
+
+def _space_of_path(path: str | None):
+    """The space whose prefix ``spaces/<slug>/`` starts ``path``, if any (whoever may see it)."""
+    segments = (path or "").strip("/").split("/")
+    if len(segments) > 2 and segments[0] == SPACES_SEGMENT:
+        return space_by_slug(segments[1])
+    return None
+
+
+def _may_create_at(path: str | None) -> bool:
+    """May the reader create a page at ``path``? The same answer for a restricted space they cannot see as
+    for a space that does not exist."""
+    if not path:
+        return False
+    space = _space_of_path(path)
+    if space is None:
+        if path.split("/")[0] == SPACES_SEGMENT:
+            return False
+        space = default_space()
+        forget_visibility()  # it may have been made just now (a database built without migrations)
+    return can_create_page_in(current_user, space)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    """Write a new page (staff). ``?title=`` and ``?path=`` fill in the form (links to missing pages do)."""
-    require(can_edit_wiki(current_user))
-    form = PageForm()
+    """Write a new page in a space the writer may write in (see ``permissions.can_create_page_in``).
+    ``?title=``, ``?path=`` and ``?space=<slug>`` fill in the form (links to missing pages do)."""
+    spaces = _writable_spaces()
+    require(bool(spaces))
+    form = NewPageForm(spaces=spaces)
     if request.method == "GET":
         form.title.data = clean_line(request.args.get("title", ""))[:300]
         form.path.data = clean_line(request.args.get("path", ""))[:300]
         locale = str(get_locale())
         form.lang.data = locale if locale in current_app.config["CONTENT_LANGUAGES"] else "en"
+        form.space.data = request.args.get("space") or getattr(_space_of_path(form.path.data), "slug", None)
+    if not any(s.slug == form.space.data for s in spaces) and request.method == "GET" or not form.space.data:
+        form.space.data = spaces[0].slug  # the default space (or ?space=<slug> from a space's home page)
+    space = next((s for s in spaces if s.slug == form.space.data), spaces[0])
+    space_id = space.id  # kept for the form if saving fails and the session is rolled back
     if not form.validate_on_submit():
-        return _form(form, status=400 if form.errors else 200)
+        return _form(form, status=400 if form.errors else 200, space_id=space_id)
     if request.form.get("preview"):
-        return _form(form, preview=True)
+        return _form(form, preview=True, space_id=space_id)
     try:
         page = create_page(
             current_user,
@@ -92,10 +145,11 @@ def new():
             form.tags.data or "",
             summary=form.summary.data or "",
             lang=form.lang.data,
+            space=space,
         )
     except UserError as error:
         db.session.rollback()
-        return _form_error(form, error)
+        return _form_error(form, error, space_id=space_id)
     db.session.commit()
     flash(_("The page “%(title)s” is created.", title=page.title), "success")
     return redirect(url_for("wiki.page", path=page.path))
@@ -104,49 +158,55 @@ def new():
 @bp.get("/go/<path:title>")
 def go(title: str):
     """The page titled ``title`` (where ``[[title]]`` links lead), or a 404 page offering to write it."""
-    page = page_by_title(title)
+    page = page_by_title(title, current_user)
     if page is not None:
         return redirect(url_for("wiki.page", path=page.path))
     title = clean_line(title)[:300]
-    linking = linking_pages(wiki_title_key(title))
-    return render_template("wiki/missing.html", title=title, linking=linking), 404
+    linking = linking_pages(wiki_title_key(title), current_user)
+    return render_template(
+        "wiki/missing.html", title=title, linking=linking, may_write=bool(_writable_spaces())
+    ), 404
 
 
 @bp.get("/<path:path>")
 def page(path: str):
-    """A page; 404 if no page has this path. Paths typed in another case, or of moved pages, redirect."""
-    found = page_by_path(path)
+    """A page; 404 if no page the reader may see has this path (the same page whether there is none or it
+    is in a space they cannot see). Paths typed in another case, or of moved pages, redirect."""
+    found = visible_page_at(path, current_user)
     if found is None:
         return _redirect_to_page_once_at(path)
     return render_template(
         "wiki/page.html",
         page=found,
         latest=latest_revision(found),
-        backlinks=linking_pages(found.title_key, exclude=found),
+        backlinks=linking_pages(found.title_key, current_user, exclude=found),
         related=related_to(found),
     )
 
 
 def _redirect_to_page_once_at(path: str):
     try:
-        canonical = normalize_path(path)
+        canonical = normalize_path(path, in_space=True)
     except PathError:
         canonical = None
-    found = page_by_path(canonical) if canonical else None
+    found = visible_page_at(canonical, current_user) if canonical else None
     if found is None and canonical:
-        found = page_formerly_at(canonical)
+        found = page_formerly_at(canonical, current_user)
         if found is not None:
             flash(_("This page has moved to a new address: update your bookmarks and links."), "info")
     if found is None:
-        return render_template("wiki/not_found.html", path=canonical), 404
+        return render_template(
+            "wiki/not_found.html", path=canonical, may_create=_may_create_at(canonical)
+        ), 404
     return redirect(url_for("wiki.page", path=found.path), 301 if found.path == canonical else 302)
 
 
 @bp.route("/<path:path>/-/edit", methods=["GET", "POST"])
 def edit(path: str):
-    """Edit a page (staff); 404 if there is none. A save over someone else's newer one shows both diffs."""
-    page = get_page_or_404(path)
-    require(can_edit_wiki(current_user))
+    """Edit a page (see ``can_edit_page``); 404 if there is none. A save over someone else's newer one shows
+    both diffs."""
+    page = get_page_or_404(path, current_user)
+    require(can_edit_page(current_user, page))
     form = PageForm()
     if request.method == "GET":
         form.title.data, form.path.data, form.body.data = page.title, page.path, page.body
@@ -185,8 +245,8 @@ def edit(path: str):
 
 @bp.post("/<path:path>/-/delete")
 def delete(path: str):
-    """Delete a page with its history (staff); 404 if there is none."""
-    page = get_page_or_404(path)
+    """Delete a page with its history (see ``can_delete_page``); 404 if there is none."""
+    page = get_page_or_404(path, current_user)
     require(can_delete_page(current_user, page))
     title = page.title
     delete_page(page)
@@ -195,21 +255,23 @@ def delete(path: str):
     return redirect(url_for("wiki.index"))
 
 
-def _form(form: PageForm, page=None, *, status: int = 200, preview: bool = False, **context):
-    preview_html = render(form.body.data or "", wikilinks=resolve_wikilink) if preview else None
+def _form(form: PageForm, page=None, *, status: int = 200, preview: bool = False, space_id=None, **context):
+    """The page form; a preview's links resolve as they will in the page's space."""
+    space_id = page.space_id if page is not None else space_id
+    preview_html = render(form.body.data or "", wikilinks=wikilink_resolver(space_id)) if preview else None
     return (
         render_template("wiki/form.html", form=form, page=page, preview_html=preview_html, **context),
         status,
     )
 
 
-def _form_error(form: PageForm, error: UserError, page=None):
+def _form_error(form: PageForm, error: UserError, page=None, space_id=None):
     """The form again, with what was typed and the message next to the field it is about."""
     field = getattr(form, error.field, None) if isinstance(error, PageFieldError) else None
     if field is not None:
         field.errors = [*field.errors, error.message]
-        return _form(form, page, status=error.status_code)
-    return _form(form, page, status=error.status_code, error_message=error.message)
+        return _form(form, page, status=error.status_code, space_id=space_id)
+    return _form(form, page, status=error.status_code, error_message=error.message, space_id=space_id)
 
 
 def _conflict_form(form: PageForm, page, conflict: EditConflict):

@@ -23,10 +23,12 @@
 
   var title = form.elements.title;
   var body = form.elements.body;
+  var space = form.elements.space;
   var hint = region.querySelector("[data-similar-hint]");
   var status = region.querySelector("[data-similar-status]");
   var list = region.querySelector("[data-similar-list]");
   var endpoint = region.getAttribute("data-endpoint");
+  var openEndpoint = region.getAttribute("data-open-endpoint");
   var timer = null;
   var lastUrl = null;
   var controller = null;
@@ -39,6 +41,8 @@
 
   function lookupUrl(titleText, bodyText) {
     var url = endpoint + "?limit=" + LIMIT + "&title=" + encodeURIComponent(codePoints(titleText, MAX_TITLE_CHARS));
+    // The space the question is written into: lookups for a restricted space's question are not logged.
+    if (space && space.value) url += "&space=" + encodeURIComponent(space.value);
     var chars = MAX_BODY_CHARS;
     while (bodyText && chars > 0) {
       var encoded = encodeURIComponent(codePoints(bodyText, chars));
@@ -105,13 +109,20 @@
     return out;
   }
 
-  function suggestion(result, typed) {
+  // Opening a suggestion goes through the search log's click-through, which notes it and redirects to it.
+  function openUrl(result, rank) {
+    return openEndpoint + "?kind=similar&doc=" + encodeURIComponent(result.kind + ":" + result.id) +
+      "&rank=" + rank + "&q=" + encodeURIComponent(codePoints(title.value.trim(), MAX_TITLE_CHARS));
+  }
+
+  function suggestion(result, typed, rank) {
     var item = template.content.querySelector("[data-similar-item]").cloneNode(true);
     var found = [];
     var snippet = markedFragment(result.snippet || "", found);
     var wanted = typed.filter(worthMarking).concat(found.map(words).reduce(function (a, b) { return a.concat(b); }, []));
     var link = item.querySelector("[data-similar-link]");
-    link.href = result.url;
+    var opened = openEndpoint ? openUrl(result, rank) : result.url;
+    link.href = opened;
     if (result.lang) link.lang = result.lang;
     link.appendChild(markedTitle(result.title, wanted, found));
     item.querySelector("[data-similar-snippet]").appendChild(snippet);
@@ -124,13 +135,18 @@
     item.querySelector("[data-similar-why]").hidden = matched.length === 0;
     item.querySelector("[data-similar-words]").textContent = matched.join(", ");
     item.querySelector("form").action = result.url;
+    item.querySelector("form").addEventListener("submit", function (event) {
+      if (opened === result.url) return;
+      event.preventDefault(); // a GET form would drop the query string of its action
+      window.location.assign(opened);
+    });
     item.querySelector("[data-deflect-answered]").setAttribute("data-doc-id", result.kind + ":" + result.id);
     return item;
   }
 
   function show(results, typed) {
     list.textContent = "";
-    results.forEach(function (result) { list.appendChild(suggestion(result, typed)); });
+    results.forEach(function (result, index) { list.appendChild(suggestion(result, typed, index + 1)); });
     if (hint) hint.hidden = results.length > 0 || typed.length > 0;
     if (!typed.length) status.textContent = "";
     else if (results.length) status.textContent = region.getAttribute("data-found").replace("{n}", results.length);

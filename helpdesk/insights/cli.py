@@ -1,0 +1,23 @@
+"""``flask --app wsgi insights purge [--days N]``: delete search log rows older than the retention period."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from .services import purge_events
+
+insights_cli = AppGroup("insights", help="Maintain the search log behind the leads' insights.")
+
+
+@insights_cli.command("purge")
+@click.option(
+    "--days", type=click.IntRange(min=1), default=None,
+    help="Keep this many days (default: HELPDESK_INSIGHTS_RETENTION_DAYS).",
+)  # fmt: skip
+def purge(days: int | None) -> None:
+    """Delete search log rows older than the retention period and print how many."""
+    days = days or current_app.config["INSIGHTS_RETENTION_DAYS"]
+    deleted = purge_events(days)
+    db.session.commit()
+    click.echo(f"Deleted {deleted} search log rows older than {days} days.")
