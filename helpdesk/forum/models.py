@@ -34,6 +34,10 @@ class Question(db.Model):
     answer_count: Mapped[int] = mapped_column(default=0, index=True)
     is_solved: Mapped[bool] = mapped_column(default=False)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
+    # Closed as answered by a wiki page (instead of by another question).
+    duplicate_of_page_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pages.id", ondelete="SET NULL", use_alter=True), index=True
+    )
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The id a record was imported with, so a second import updates rather than duplicates.

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,8 +31,19 @@ class Page(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Curation: who keeps the page true, and by when it should next be checked.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    review_by: Mapped[date | None] = mapped_column(index=True)
+    reviewed_at: Mapped[datetime | None]
+    # A page promoted from an accepted answer names it; an edit of that answer later sets source_changed_at
+    # (the page is flagged for review until it is marked reviewed).
+    source_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", ondelete="SET NULL"), index=True
+    )
+    source_changed_at: Mapped[datetime | None]
 
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     space: Mapped[Space] = relationship()
     tags: Mapped[list[Tag]] = relationship(secondary=page_tags, order_by=Tag.name)
     revisions: Mapped[list["PageRevision"]] = relationship(
