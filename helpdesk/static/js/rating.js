@@ -1,0 +1,64 @@
+// "Did this answer your question?": the answer is sent without reloading the page, and the widget is replaced
+// by the one the server sends back. Optional: without this file the Yes/No form posts as usual.
+(function () {
+  "use strict";
+
+  if (!window.fetch || !window.FormData) return;
+
+  function csrfToken(form) {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    var field = form.querySelector("input[name=csrf_token]");
+    return (meta && meta.content) || (field && field.value) || "";
+  }
+
+  function postNormally(form, button) {
+    // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = button.name;
+    input.value = button.value;
+    form.appendChild(input);
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  // Delegated, so the widget the server sends back works without binding again.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-rating-form]");
+    var button = event.submitter;
+    if (!form || !button || button.name !== "helpful") return;
+    event.preventDefault();
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
+    var box = form.closest("[data-rating]");
+    var message = box && box.querySelector("[data-rating-message]");
+    var data = new FormData(form);
+    data.set(button.name, button.value);
+    fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (result.ok && box && result.body.html) {
+          var holder = document.createElement("div");
+          holder.innerHTML = result.body.html;
+          var fresh = holder.querySelector("[data-rating]");
+          if (fresh) {
+            box.replaceWith(fresh);
+            var said = fresh.querySelector("[data-rating-message]");
+            if (said) said.textContent = result.body.message || "";
+            var focusable = fresh.querySelector("summary, button");
+            if (focusable) focusable.focus();
+            return;
+          }
+        }
+        if (message) message.textContent = (result.body && result.body.error) || "";
+      })
+      .catch(function () { postNormally(form, button); })
+      .finally(function () { delete form.dataset.busy; });
+  });
+})();
