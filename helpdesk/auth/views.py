@@ -12,6 +12,7 @@ from .. import permissions, throttle
 from ..errors import UserError
 from ..extensions import db
 from ..forum.queries import answers_by, questions_by
+from ..insights.credit import credit_for_person
 from ..security import require, safe_next_url
 from . import queries, services
 from .forms import ChangePasswordForm, LoginForm
@@ -99,6 +100,7 @@ def profile(user_id: int):
         user=user,
         member_since=format_date(user.created_at, "long"),
         counts=queries.profile_counts(user, current_user),
+        credit=credit_for_person(user, current_user),
         questions=db.session.scalars(questions_by(user, current_user).limit(PROFILE_LIST_SIZE))
         .unique()
         .all(),
