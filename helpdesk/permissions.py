@@ -77,6 +77,22 @@ def can_edit_page(user, page) -> bool:
     return can_create_page_in(user, page.space)
 
 
+def can_promote_answer(user, answer) -> bool:
+    """Turning an accepted answer into a wiki page: staff and admins who may write pages in its question's
+    space."""
+    return is_staff(user) and answer.is_accepted and can_create_page_in(user, answer.question.space)
+
+
+def can_review_pages(user) -> bool:
+    """The list of wiki pages due for review (past their date, rated unhelpful, source answer changed)."""
+    return is_staff(user)
+
+
+def can_curate_page(user, page) -> bool:
+    """Setting a page's owner and review-by date, and marking it reviewed: staff who may edit the page."""
+    return is_staff(user) and can_edit_page(user, page)
+
+
 def can_post_in(user, space: Space) -> bool:
     """Asking in a space: anyone who may ask and can see the space."""
     return can_ask(user) and can_view_space(user, space)
@@ -163,6 +179,11 @@ def can_use_queue(user) -> bool:
     return _signed_in(user) and user.role in (Role.STAFF, Role.LEAD, Role.ADMIN)
 
 
+def can_log_call(user) -> bool:
+    """Logging a phone call ("I read this out on a call", or a topic) is for staff, leads and admins."""
+    return _signed_in(user) and user.role in (Role.STAFF, Role.LEAD, Role.ADMIN)
+
+
 def can_release_claim(user, claim) -> bool:
     """A claim on a question is released by the person who made it, or by staff (who moderate the forum)."""
     return can_use_queue(user) and (claim.user_id == user.id or is_staff(user))
@@ -179,6 +200,11 @@ def can_change_site_settings(user) -> bool:
 def can_view_insights(user) -> bool:
     """Leads and admins read what people search for (the search log, counted over at least k people)."""
     return _signed_in(user) and user.role in (Role.LEAD, Role.ADMIN)
+
+
+def can_rate(user, item) -> bool:
+    """Answering "Did this answer your question?" on a thread or page: anyone signed in who may see it."""
+    return _signed_in(user) and can_view_content(user, item)
 
 
 # Exposed to every template as-is, so templates ask the same questions as views.
