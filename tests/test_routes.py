@@ -35,6 +35,7 @@ def seeded(make_user, make_question, make_answer, make_page):
         "name": "vpn",
         "title": page.title,
         "filename": "css/app.css",
+        "chart": "deflection",
         "slug": question.slug,
         "space_slug": space.slug,
         "request_id": join_request.id,

@@ -4,7 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import views
+    # dashboard_views adds the dashboard's routes to views.bp
+    from . import dashboard_views, views  # noqa: F401
     from .cli import insights_cli
 
     app.register_blueprint(views.bp)
