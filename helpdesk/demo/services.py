@@ -1,4 +1,5 @@
-"""Loading the demo content: people, wiki pages, then threads (so their ``[[links]]`` find the pages).
+"""Loading the demo content: people, wiki pages, then threads (so their ``[[links]]`` find the pages), then
+four weeks of searches, ask-form visits, ratings and calls for the leads' dashboard (``events.py``).
 
 Everything goes through the services the web forms use. Demo rows carry an ``external_id`` starting with
 "demo:", so loading twice adds nothing twice. These functions flush, never commit.
@@ -28,6 +29,7 @@ from ..spaces.queries import space_by_slug
 from ..utils import utcnow
 from ..wiki.models import Page, PageRevision
 from ..wiki.services import create_page
+from .events import load_demo_events
 from .pages import PAGES
 from .people import DEMO_ADMIN_EMAIL, DEMO_ADMIN_NAME, PEOPLE
 from .questions import QUESTIONS
@@ -104,6 +106,7 @@ def load_demo_content() -> DemoResult:
             closed = min(duplicate.created_at + timedelta(hours=1), now)
             _set_times(duplicate, closed_at=closed, activity_at=closed)
     _space(DEMO_SPACE, people, questions, now)
+    load_demo_events(people, now)
     db.session.flush()
     return result
 
