@@ -51,6 +51,10 @@ class Config:
     INSIGHTS_MIN_PEOPLE = _int("HELPDESK_INSIGHTS_MIN_PEOPLE", 3)
     INSIGHTS_RETENTION_DAYS = _int("HELPDESK_INSIGHTS_RETENTION_DAYS", 90)
 
+    # Wiki curation (helpdesk/wiki/curation.py): a new page, and a page marked reviewed, is due for review
+    # again this many days later.
+    PAGE_REVIEW_DAYS = _int("HELPDESK_PAGE_REVIEW_DAYS", 180)
+
     LANGUAGES = {"en": "English", "sv": "Svenska"}
     BABEL_DEFAULT_LOCALE = os.environ.get("HELPDESK_DEFAULT_LOCALE", "en")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("HELPDESK_TIMEZONE", "Europe/Stockholm")

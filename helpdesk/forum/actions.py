@@ -11,6 +11,7 @@ from flask_login import current_user
 from .. import permissions
 from ..errors import UserError, wants_json
 from ..extensions import db
+from ..wiki import curation
 from . import queries, services
 from .forms import CloseForm
 from .models import Answer, Question
@@ -122,7 +123,8 @@ def unaccept(answer_id: int):
 
 @bp.post("/questions/<int:question_id>/close")
 def close(question_id: int):
-    """Close a question as a duplicate of another, named by number or address (staff; others get 403)."""
+    """Close a question as a duplicate of another, named by number or address, or as answered by a wiki
+    page, named by address or title (staff; others get 403)."""
     question = queries.get_question_or_404(question_id, current_user)
     back = question_url(question)
     require_action(permissions.can_close_question(current_user, question), back)
@@ -133,9 +135,19 @@ def close(question_id: int):
         return render_thread(question, close_form=form, status=400)
     try:
         original_id = queries.question_id_from_reference(form.original.data)
+        page = curation.page_from_reference(form.original.data, current_user) if original_id is None else None
+        if page is not None:
+            curation.close_against_page(question, page, me())
+            db.session.commit()
+            message = _("Closed: the wiki page “%(title)s” answers it.", title=page.title)
+            return _done(message, back, closed=True, duplicate_of_page=page.id)
         if original_id is None:
             raise services.InvalidField(
-                "original", _("Give the number of the original question, or paste its address.")
+                "original",
+                _(
+                    "Give the number or the address of the original question, or the address or the title of "
+                    "a wiki page."
+                ),
             )
         original = db.session.get(Question, original_id)
         if original is not None and not permissions.can_view_content(current_user, original):

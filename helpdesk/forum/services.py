@@ -19,6 +19,7 @@ from ..spaces.models import Space
 from ..spaces.queries import default_space
 from ..tags import get_or_create_tags, parse_tags
 from ..utils import clean_line, clean_text, utcnow
+from ..wiki.curation import flag_pages_promoted_from
 from ..wiki.queries import wikilink_resolver
 from .models import Answer, PostRevision, Question, Vote
 
@@ -250,6 +251,7 @@ def edit_answer(answer: Answer, editor: User, body: str, summary: str = "") -> P
     answer.body_html = _html(body, answer.question.space_id)
     answer.updated_at = now
     answer.question.activity_at = now
+    flag_pages_promoted_from(answer)
     db.session.flush()
     return _record_revision(answer, editor, summary)
 
@@ -371,6 +373,7 @@ def close_as_duplicate(question: Question, original: Question | None, by: User) 
         raise Conflict(_("This question is already closed as a duplicate of that one."))
     now = utcnow()
     question.duplicate_of = original
+    question.duplicate_of_page_id = None
     question.closed_at = now
     question.closed_by_id = by.id
     question.activity_at = now
@@ -383,6 +386,7 @@ def reopen_question(question: Question, by: User) -> None:
     if not question.is_closed:
         raise Conflict(_("This question is open already."))
     question.duplicate_of = None
+    question.duplicate_of_page_id = None
     question.closed_at = None
     question.closed_by_id = None
     question.activity_at = utcnow()

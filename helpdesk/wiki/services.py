@@ -19,6 +19,7 @@ from ..spaces.models import Space
 from ..spaces.queries import default_space
 from ..tags import get_or_create_tags, parse_tags
 from ..utils import clean_line, clean_text, utcnow
+from .curation import next_review_date
 from .errors import EditConflict, PageFieldError
 from .models import Page, PageLink, PageRevision
 from .paths import RESERVED_FIRST_SEGMENTS, slugify, space_path, space_prefix
@@ -58,12 +59,20 @@ def create_page(
     derived from the title (see ``paths.slugify``); in any space but the default one the path is placed
     under ``spaces/<slug>/`` (see ``paths.space_path``).
 
+    The writer owns the page; it is due for review ``HELPDESK_PAGE_REVIEW_DAYS`` from today.
     Raises PageFieldError for bad input (409 when the path is taken).
     """
     space = space or default_space()
     fields = _clean(title, path, body, tags, lang, space=space)
     now = utcnow()
-    page = Page(created_by=author, created_at=now, version=0, space_id=space.id)
+    page = Page(
+        created_by=author,
+        created_at=now,
+        version=0,
+        space_id=space.id,
+        owner=author,  # the writer keeps it true until someone else takes it over
+        review_by=next_review_date(),
+    )
     db.session.add(page)
     _save(page, author, fields, _clean_summary(summary), now)
     return page
