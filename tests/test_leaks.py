@@ -55,6 +55,7 @@ from flask import url_for
 from helpdesk.extensions import db
 from helpdesk.forum import services as forum
 from helpdesk.forum.models import Question
+from helpdesk.insights import ratings
 from helpdesk.search.indexer import drain
 from helpdesk.spaces.services import add_member, create_space
 from helpdesk.utils import utcnow
@@ -100,6 +101,7 @@ def public(people, make_question, make_answer, make_page):
         title="VPN setup", path="network/vpn-setup", tags=["vpn"], author=people["staff"],
         body="Install the client. See [[Payroll calendar]] and [[Zz nowhere]].",
     )  # fmt: skip
+    ratings.rate(people["author"], False, page=page)  # the worst-rated pages list something before and after
     closed = make_question(author=people["author"], title="Printer jams on floor three", tags=["printer"])
     closed.closed_at, closed.closed_by_id = utcnow(), people["staff"].id
     db.session.commit()
@@ -118,6 +120,8 @@ def add_restricted_content(people, public) -> dict:
         ["zqxmarkertag", "vpn"], space=space,
     )  # fmt: skip
     answer = forum.answer_question(question, owner, "Zqxmarkeranswer: reinstall the vpn client.")
+    # The public page was made from the hidden answer: the answer's edit below flags it for its readers only.
+    public["page"].source_answer_id = answer.id
     forum.edit_question(
         question, member, question.title, "Zqxmarkerbody: the vpn drops every hour.",
         ["zqxmarkertag", "vpn"], "zqxmarkersummaryq",
@@ -136,9 +140,13 @@ def add_restricted_content(people, public) -> dict:
         page, member, title=page.title, path="", body="Zqxmarkerpagebody: vpn first, then payroll.",
         tags=["zqxmarkertag", "vpn"], summary="zqxmarkersummaryedit", base_version=page.version,
     )  # fmt: skip
+    page.source_answer_id = public["answer"].id  # made from a public answer: members see the thread link it
     titled = wiki.create_page(
         member, "Zqxmarkerpagetitle", "zqxmarkernotes", "Notes about the network.", ["network"], space=space
     )
+    # Ratings of the hidden thread and page: the leads' worst-rated pages must neither list nor count them.
+    ratings.rate(member, False, page=page)
+    ratings.rate(owner, True, question=question)
     # A public question closed as a duplicate of the restricted one (it was closed already, as if the
     # original had been deleted: outsiders must see exactly that).
     public["closed"].duplicate_of_id = question.id
@@ -164,6 +172,7 @@ def _values(question, answer, page, user, tag: str, title: str, space_slug: str)
         "request_id": 1,
         "filename": "css/app.css",
         "chart": "deflection",
+        "token": "0" * 32,
     }
 
 
@@ -223,12 +232,14 @@ def _urls(app, values: dict, method: str, only_with=None):
 _TIME = re.compile(r"<time[^>]*>.*?</time>", re.S)
 _SCORE = re.compile(r'"score":\s*-?[0-9.e+-]+')
 _TOKEN = re.compile(r"[\w-]{20,}\.[\w-]{4,}\.[\w-]{10,}")
+# The ask form's visit token (random per showing of the form) in its data attributes and hidden field.
+_VISIT = re.compile(r'(data-ask-visit="|/ask/visits/|name="visit" type="hidden" value=")[0-9a-f]{32}')
 
 
 def _normal(text: str) -> str:
     """A response body without what changes from one request to the next (times, CSRF tokens) and without
     search scores (a score moves with any document added anywhere; order and totals are compared)."""
-    return _TOKEN.sub("TOKEN", _SCORE.sub('"score": 0', _TIME.sub("<time>", text)))
+    return _kept(_SCORE.sub('"score": 0', text))
 
 
 def _same_page(before: str, after: str) -> bool:
@@ -238,7 +249,7 @@ def _same_page(before: str, after: str) -> bool:
 
 
 def _kept(text: str) -> str:
-    return _TOKEN.sub("TOKEN", _TIME.sub("<time>", text))
+    return _VISIT.sub(r"\1VISIT", _TOKEN.sub("TOKEN", _TIME.sub("<time>", text)))
 
 
 _RANKED = re.compile(
@@ -445,6 +456,9 @@ def test_members_and_admins_find_the_restricted_content(app, people, public, rol
     # The public question closed as its duplicate names it to those who may see it.
     status, _, text = visitor.send("GET", f"/questions/{public['closed'].id}")
     assert "Zqxmarkertitle" in text
+    # The public thread whose answer the hidden page was made from links to it, for those who may see it.
+    status, _, text = visitor.send("GET", f"/questions/{public['question'].id}")
+    assert f'href="/wiki/{page.path}">Payroll calendar</a>' in text
 
 
 def test_a_public_page_never_links_into_a_restricted_space(app, people, public):

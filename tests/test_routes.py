@@ -39,6 +39,7 @@ def seeded(make_user, make_question, make_answer, make_page):
         "slug": question.slug,
         "space_slug": space.slug,
         "request_id": join_request.id,
+        "token": "0" * 32,
     }
 
 

@@ -28,6 +28,8 @@ class QuestionForm(FlaskForm):
     lang = SelectField(_l("Written in"))
     # Where the question goes: one of ``spaces`` (the spaces the asker may post in), by slug.
     space = SelectField(_l("Space"))
+    # The ask form's visit in the deflection funnel (``insights.funnel``), so posting marks it posted.
+    visit = HiddenField()
 
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +43,7 @@ class QuestionForm(FlaskForm):
 class EditQuestionForm(QuestionForm):
     body = TextAreaField(_l("Question"))
     space = None  # moving a question between spaces is done elsewhere
+    visit = None
     summary = StringField(_l("Edit summary"))
     # The revision the editor started from: a save on top of someone else's newer version is a conflict.
     base_revision = HiddenField()
@@ -57,4 +60,5 @@ class EditAnswerForm(AnswerForm):
 
 
 class CloseForm(FlaskForm):
-    original = StringField(_l("Original question (number or address)"))
+    # A question (number or address) or a wiki page (address or title) that answers this one.
+    original = StringField(_l("Original question or wiki page"))

@@ -10,6 +10,8 @@ from flask_login import current_user
 from .. import permissions
 from ..errors import UserError, wants_json
 from ..extensions import db, login_manager
+from ..insights import funnel
+from ..insights.log import visit_key
 from ..search.widgets import related_to, similar_to
 from ..security import require
 from ..spaces.queries import default_space, forget_visibility, spaces_visible_to
@@ -162,6 +164,7 @@ def ask():
         form.space.data = request.args.get("space")
     if not any(s.slug == form.space.data for s in spaces) and request.method == "GET" or not form.space.data:
         form.space.data = spaces[0].slug  # the default space (or ?space=<slug> from a space's home page)
+    into_restricted = any(s.slug == form.space.data and s.is_restricted for s in spaces)
     if form.validate_on_submit():
         space = next(s for s in spaces if s.slug == form.space.data)
         try:
@@ -170,11 +173,12 @@ def ask():
             )
         except UserError as error:
             show_error(form, error)
-            return _ask_page(form, error.status_code)
+            return _ask_page(form, into_restricted, error.status_code)
+        funnel.record_posted(form.visit.data, visit_key(), question)
         db.session.commit()
         flash(_("Your question is posted. You will find answers here."), "success")
         return redirect(question_url(question))
-    return _ask_page(form, _form_status(form))
+    return _ask_page(form, into_restricted, _form_status(form))
 
 
 def _postable_spaces() -> list:
@@ -184,8 +188,12 @@ def _postable_spaces() -> list:
     return [s for s in spaces_visible_to(current_user) if permissions.can_post_in(current_user, s)]
 
 
-def _ask_page(form, status: int):
-    """The ask form with the threads and pages that may already answer what is typed (also without JS)."""
+def _ask_page(form, into_restricted: bool, status: int):
+    """The ask form with the threads and pages that may already answer what is typed (also without JS), and
+    its visit in the deflection funnel (none when the form is set to post into a restricted space)."""
+    visit = funnel.form_visit(form.visit.data, visit_key(), into_restricted)
+    form.visit.data = visit.token if visit else ""
+    db.session.commit()
     return render_template(
         "forum/ask.html", form=form, suggestions=similar_to(form.title.data, form.body.data)
     ), status

@@ -1,6 +1,8 @@
 // Ask form: while a question is typed, threads and wiki pages that may already answer it appear beside the
 // form, fetched from /api/v1/similar. Optional: without this file the form posts as usual, and the server
 // shows suggestions when the form comes back.
+// It also reports this visit's steps in the deflection funnel (suggestions shown, one opened, "This answered my
+// question" pressed, left without posting) to the address in the form's data-ask-steps.
 (function () {
   "use strict";
 
@@ -29,6 +31,9 @@
   var list = region.querySelector("[data-similar-list]");
   var endpoint = region.getAttribute("data-endpoint");
   var openEndpoint = region.getAttribute("data-open-endpoint");
+  var stepsEndpoint = form.getAttribute("data-ask-steps"); // absent when the visit is not kept
+  var shownReported = false;
+  var submitted = false;
   var timer = null;
   var lastUrl = null;
   var controller = null;
@@ -135,17 +140,84 @@
     item.querySelector("[data-similar-why]").hidden = matched.length === 0;
     item.querySelector("[data-similar-words]").textContent = matched.join(", ");
     item.querySelector("form").action = result.url;
-    item.querySelector("form").addEventListener("submit", function (event) {
-      if (opened === result.url) return;
-      event.preventDefault(); // a GET form would drop the query string of its action
-      window.location.assign(opened);
-    });
     item.querySelector("[data-deflect-answered]").setAttribute("data-doc-id", result.kind + ":" + result.id);
     return item;
   }
 
+  // The deflection funnel ------------------------------------------------------------------------------
+
+  function csrfToken() {
+    var meta = document.querySelector("meta[name=csrf-token]");
+    var field = form.querySelector("input[name=csrf_token]");
+    return (meta && meta.content) || (field && field.value) || "";
+  }
+
+  // keepalive: a step sent as a link is followed still arrives after the page has gone.
+  function report(step, doc) {
+    if (!stepsEndpoint) return Promise.resolve();
+    var data = { step: step, space: space ? space.value : "" };
+    if (doc) data.doc = doc;
+    return fetch(stepsEndpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(data)
+    }).catch(function () { /* offline: the funnel misses a step, nothing else does */ });
+  }
+
+  function reportShown() {
+    if (shownReported) return;
+    shownReported = true;
+    report("shown");
+  }
+
+  function docOf(element) {
+    var item = element.closest("[data-similar-item]");
+    var button = item && item.querySelector("[data-deflect-answered]");
+    return button ? button.getAttribute("data-doc-id") : "";
+  }
+
+  list.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-similar-link]");
+    if (link) report("opened", docOf(link));
+  });
+
+  // "This answered my question": noted, then thanks in place of the button (without this script the button
+  // opens the suggestion).
+  list.addEventListener("submit", function (event) {
+    var deflect = event.target.closest(".deflect-form");
+    if (!deflect) return;
+    event.preventDefault();
+    var button = deflect.querySelector("[data-deflect-answered]");
+    if (button.disabled) return;
+    button.disabled = true;
+    report("answered", docOf(deflect)).then(function () {
+      var thanks = document.createElement("p");
+      thanks.className = "deflect-thanks";
+      thanks.setAttribute("role", "status");
+      thanks.textContent = region.getAttribute("data-thanks");
+      deflect.replaceWith(thanks);
+    });
+  });
+
+  form.addEventListener("submit", function () { submitted = true; });
+
+  // Leaving without posting. sendBeacon cannot set headers, so the CSRF token goes in the body.
+  window.addEventListener("pagehide", function () {
+    if (submitted || !stepsEndpoint || !navigator.sendBeacon) return;
+    var data = new FormData();
+    data.append("step", "left");
+    data.append("csrf_token", csrfToken());
+    if (space && space.value) data.append("space", space.value);
+    navigator.sendBeacon(stepsEndpoint, data);
+  });
+
+  // -------------------------------------------------------------------------------------------------------
+
   function show(results, typed) {
     list.textContent = "";
+    if (results.length) reportShown();
     results.forEach(function (result, index) { list.appendChild(suggestion(result, typed, index + 1)); });
     if (hint) hint.hidden = results.length > 0 || typed.length > 0;
     if (!typed.length) status.textContent = "";
@@ -195,4 +267,5 @@
   // A title already there (from ?title=, or kept after an error) gets its suggestions without typing; the
   // server may have shown some already, so they are only replaced once the text changes.
   if (title.value.trim() && !list.children.length) schedule();
+  if (list.children.length) reportShown(); // shown by the server (the form came back)
 })();
