@@ -306,7 +306,7 @@ def test_staff_close_by_address_and_the_thread_says_so(client, login, make_user,
 @pytest.mark.parametrize(
     ("original", "status", "message"),
     [
-        ("not a number", 400, "Give the number of the original question"),
+        ("not a number", 400, "Give the number or the address of the original question"),
         ("999999", 404, "There is no such question"),
         ("SELF", 400, "cannot be a duplicate of itself"),
     ],

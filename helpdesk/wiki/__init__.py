@@ -4,6 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import history, views  # noqa: F401 (history adds its routes to the views' blueprint)
+    from . import curation_views, history, views  # noqa: F401 (both add their routes to the views' blueprint)
 
     app.register_blueprint(views.bp, url_prefix="/wiki")

@@ -19,6 +19,13 @@ from .queries import get_page_or_404
 from .views import bp, render_page
 
 
+@bp.app_template_global()
+def wiki_links(question) -> curation.ThreadLinks:
+    """For a thread's page: the wiki pages made from its answers or that it is closed against, as far as the
+    reader may see them."""
+    return curation.thread_links(question, current_user)
+
+
 @bp.get("/-/review")
 def review():
     """Pages due for a look: past their review-by date, rated unhelpful, or whose source answer changed;

@@ -32,7 +32,24 @@ class NewPageForm(PageForm):
     """A new page also says which space it goes to (``choices``: the spaces the writer may write in)."""
 
     space = SelectField(_l("Space"))
+    # The accepted answer the page is made from (``?answer=`` on the thread's "Turn into a wiki page").
+    source_answer = HiddenField()
+    # The call topic the page is written for (``?call_topic=`` from the leads' list of call topics).
+    call_topic = HiddenField()
 
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.space.choices = [(space.slug, space.name) for space in spaces]
+
+
+class CurationForm(FlaskForm):
+    """Who keeps a page true and by when it should next be checked; the view checks the values."""
+
+    # Choices: "" (nobody) and the ids of ``curation.possible_owners()``; an id not offered is refused with
+    # the service's message rather than WTForms' own.
+    owner = SelectField(_l("Owner"), validate_choice=False)
+    review_by = StringField(_l("Review by"))
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner.choices = [("", _l("Nobody"))] + [(str(user.id), user.name) for user in owners]

@@ -14,16 +14,18 @@ from flask_login import current_user
 
 from ..errors import UserError
 from ..extensions import db
+from ..insights.calls import link_topic_to_page
 from ..markup import render, wiki_title_key
-from ..permissions import can_create_page_in, can_delete_page, can_edit_page, can_view_space
+from ..permissions import can_create_page_in, can_curate_page, can_delete_page, can_edit_page, can_view_space
 from ..search.widgets import related_to
 from ..security import require
 from ..spaces.queries import default_space, forget_visibility, space_by_slug, spaces_visible_to
 from ..tags import normalize_tag, parse_tags
 from ..utils import clean_line, clean_text
+from . import curation
 from .diff import Version, page_diff
 from .errors import EditConflict, PageFieldError
-from .forms import NewPageForm, PageForm
+from .forms import CurationForm, NewPageForm, PageForm
 from .paths import SPACES_SEGMENT, PathError, ancestors, normalize_path
 from .queries import (
     PAGE_ORDERS,
@@ -122,12 +124,18 @@ def new():
     spaces = _writable_spaces()
     require(bool(spaces))
     form = NewPageForm(spaces=spaces)
+    source = curation.answer_to_promote(
+        form.source_answer.data if request.method == "POST" else request.args.get("answer"), current_user
+    )
     if request.method == "GET":
         form.title.data = clean_line(request.args.get("title", ""))[:300]
         form.path.data = clean_line(request.args.get("path", ""))[:300]
         locale = str(get_locale())
         form.lang.data = locale if locale in current_app.config["CONTENT_LANGUAGES"] else "en"
         form.space.data = request.args.get("space") or getattr(_space_of_path(form.path.data), "slug", None)
+        form.call_topic.data = clean_line(request.args.get("call_topic", ""))[:300]
+        if source is not None:
+            _fill_from_answer(form, source)
     if not any(s.slug == form.space.data for s in spaces) and request.method == "GET" or not form.space.data:
         form.space.data = spaces[0].slug  # the default space (or ?space=<slug> from a space's home page)
     space = next((s for s in spaces if s.slug == form.space.data), spaces[0])
@@ -147,12 +155,28 @@ def new():
             lang=form.lang.data,
             space=space,
         )
+        if source is not None:
+            curation.record_promotion(page, source, current_user)
+        if form.call_topic.data:
+            link_topic_to_page(form.call_topic.data, page)  # those calls now have a page
     except UserError as error:
         db.session.rollback()
         return _form_error(form, error, space_id=space_id)
     db.session.commit()
     flash(_("The page “%(title)s” is created.", title=page.title), "success")
     return redirect(url_for("wiki.page", path=page.path))
+
+
+def _fill_from_answer(form: NewPageForm, answer) -> None:
+    """The new-page form for an accepted answer: its question's title, tags and space, the answer's text."""
+    question = answer.question
+    form.title.data = question.title
+    thread_url = url_for("forum.question", question_id=question.id, slug=question.slug)
+    form.body.data = curation.promoted_body(answer, thread_url)
+    form.tags.data = " ".join(tag.name for tag in question.tags)
+    form.lang.data = question.lang if question.lang in current_app.config["CONTENT_LANGUAGES"] else "en"
+    form.space.data = question.space.slug
+    form.source_answer.data = str(answer.id)
 
 
 @bp.get("/go/<path:title>")
@@ -175,13 +199,31 @@ def page(path: str):
     found = visible_page_at(path, current_user)
     if found is None:
         return _redirect_to_page_once_at(path)
+    return render_page(found)
+
+
+def render_page(page, curation_form: CurationForm | None = None, status: int = 200):
+    """A page with its sidebar; ``curation_form`` is the owner / review-by form as typed (after an error)."""
     return render_template(
         "wiki/page.html",
-        page=found,
-        latest=latest_revision(found),
-        backlinks=linking_pages(found.title_key, current_user, exclude=found),
-        related=related_to(found),
-    )
+        page=page,
+        latest=latest_revision(page),
+        backlinks=linking_pages(page.title_key, current_user, exclude=page),
+        related=related_to(page),
+        source_question=curation.source_question(page, current_user),
+        curation_form=curation_form or curation_form_for(page),
+        review_due=curation.is_due(page),
+    ), status
+
+
+def curation_form_for(page) -> CurationForm | None:
+    """The owner / review-by form filled from ``page``, for those who may curate it (else None)."""
+    if not can_curate_page(current_user, page):
+        return None
+    form = CurationForm(formdata=None, owners=curation.possible_owners())
+    form.owner.data = str(page.owner_id or "")
+    form.review_by.data = page.review_by.isoformat() if page.review_by else ""
+    return form
 
 
 def _redirect_to_page_once_at(path: str):
