@@ -44,10 +44,11 @@
       })
       .then(function (result) {
         if (result.ok && box && result.body.html) {
-          var holder = document.createElement("div");
-          holder.innerHTML = result.body.html;
-          var fresh = holder.querySelector("[data-rating]");
+          // Parsed as an inert document (nothing in it runs), then moved into this one.
+          var parsed = new DOMParser().parseFromString(result.body.html, "text/html");
+          var fresh = parsed.querySelector("[data-rating]");
           if (fresh) {
+            fresh = document.adoptNode(fresh);
             box.replaceWith(fresh);
             var said = fresh.querySelector("[data-rating-message]");
             if (said) said.textContent = result.body.message || "";
