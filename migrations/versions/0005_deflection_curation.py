@@ -6,6 +6,9 @@ Revises: 0004
 Create Date: 2026-11-22
 
 """
+import os
+from datetime import timedelta
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -95,11 +98,35 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_pages_source_answer_id_answers'), 'answers', ['source_answer_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_pages_owner_id_users'), 'users', ['owner_id'], ['id'], ondelete='SET NULL')
 
+    _curate_existing_pages()
+
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('duplicate_of_page_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_questions_duplicate_of_page_id'), ['duplicate_of_page_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_questions_duplicate_of_page_id_pages'), 'pages', ['duplicate_of_page_id'], ['id'], ondelete='SET NULL', use_alter=True)
 
+
+
+def _curate_existing_pages():
+    """Pages written before curation existed: their writer owns them, and they are due for review
+    HELPDESK_PAGE_REVIEW_DAYS (180) after their last change, so old pages come up on the review list."""
+    days = int(os.environ.get("HELPDESK_PAGE_REVIEW_DAYS") or 180)
+    pages = sa.table(
+        "pages",
+        sa.column("id", sa.Integer),
+        sa.column("created_by_id", sa.Integer),
+        sa.column("updated_at", sa.DateTime),
+        sa.column("owner_id", sa.Integer),
+        sa.column("review_by", sa.Date),
+    )
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(pages.c.id, pages.c.created_by_id, pages.c.updated_at)).all()
+    for page_id, writer_id, updated_at in rows:
+        connection.execute(
+            pages.update()
+            .where(pages.c.id == page_id)
+            .values(owner_id=writer_id, review_by=(updated_at + timedelta(days=days)).date())
+        )
 
 
 def downgrade():
