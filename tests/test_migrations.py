@@ -80,7 +80,9 @@ def _insert(conn, table_name: str, **values) -> int:
     return conn.execute(table.insert().values(**row)).inserted_primary_key[0]
 
 
-def test_pages_written_before_curation_get_their_writer_as_owner_and_a_review_date(tmp_path, empty_database_url):
+def test_pages_written_before_curation_get_their_writer_as_owner_and_a_review_date(
+    tmp_path, empty_database_url
+):
     from datetime import date, datetime
 
     app = create_app(
