@@ -44,8 +44,8 @@ class AskVisit(db.Model):
     """One visit to the ask form and what the similar-question suggestions did for it: the deflection funnel.
 
     The form is handed ``token`` when it is shown; its script reports the steps by it. Each step keeps the
-    time it first happened. ``opened_doc``/``answered_doc`` name a search document ("q:12", "p:3") only when
-    it lies in a public space. Visits writing into a restricted space are not kept at all.
+    time it first happened. ``opened_doc``/``answered_doc`` name a search document ("question:12", "page:3")
+    only when it lies in a public space. Visits writing into a restricted space are not kept at all.
 
     Deflected: suggestions were shown and nothing was posted, and the visit ended (left, or pressed "this
     answered my question", or is older than ``ABANDONED_AFTER``). Not deflected: suggestions were shown and
