@@ -26,7 +26,7 @@ class SearchEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # "search" or "similar"
     query: Mapped[str] = mapped_column(String(QUERY_CHARS))
     result_count: Mapped[int] = mapped_column(Integer)
-    opened_doc: Mapped[str | None] = mapped_column(String(40))
+    opened_doc: Mapped[str | None] = mapped_column(String(40), index=True)  # credit per thread/page
     opened_rank: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     session_key: Mapped[str] = mapped_column(String(64), index=True)

@@ -100,6 +100,9 @@ def upgrade():
 
     _curate_existing_pages()
 
+    with op.batch_alter_table('search_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_events_opened_doc'), ['opened_doc'], unique=False)
+
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('duplicate_of_page_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_questions_duplicate_of_page_id'), ['duplicate_of_page_id'], unique=False)
@@ -130,6 +133,9 @@ def _curate_existing_pages():
 
 
 def downgrade():
+    with op.batch_alter_table('search_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_events_opened_doc'))
+
     with op.batch_alter_table('questions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_questions_duplicate_of_page_id_pages'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_questions_duplicate_of_page_id'))
