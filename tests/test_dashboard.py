@@ -292,6 +292,25 @@ def test_what_to_write_next(world, lead):
     assert "VPN guide" not in pages and "Payroll secret" not in body
 
 
+def test_a_page_written_from_a_call_topic_takes_it_off_the_list(world, app, make_user):
+    admin = sign_in(app, make_user(role="admin"))
+    body = admin.get("/insights?weeks=4").get_data(as_text=True)
+    write = "/wiki/new?title=vpn+TOKEN&amp;call_topic=vpn+token"
+    assert write in body
+    form = admin.get(write.replace("&amp;", "&")).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    response = admin.post(
+        "/wiki/new",
+        data={"title": "VPN token", "path": "vpn-token", "body": "Reset it in the portal.", "tags": "",
+              "lang": "en", "summary": "", "call_topic": "vpn token", "csrf_token": token and token.group(1)},
+    )  # fmt: skip
+    assert response.status_code == 302
+    topics = re.search(
+        r'data-list="call-topics">(.*?)</ol>', admin.get("/insights?weeks=4").get_data(as_text=True), re.S
+    )
+    assert "vpn TOKEN" not in topics.group(1) and "Printer driver" in topics.group(1)
+
+
 def test_the_k_threshold_is_the_search_logs_setting(world, app, lead):
     app.config["INSIGHTS_MIN_PEOPLE"] = 2
     body = lead.get("/insights?weeks=4").get_data(as_text=True)

@@ -9,15 +9,15 @@ ever logged from public spaces (see ``log.py`` and ``AskVisit``).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
 from ..forum.models import Question
 from ..forum.queue import BUCKET_KEYS, QueueFilter, _bucket_bounds, _open_questions
 from ..spaces.queries import visible_clause
 from ..wiki.models import Page
-from . import queries
-from .models import AskVisit, CallLog, Rating, SearchEvent
+from . import calls, queries, ratings
+from .models import AskVisit, Rating, SearchEvent
 
 PERIODS = (4, 12, 26)
 DEFAULT_WEEKS = 12
@@ -205,34 +205,13 @@ class CallsWeek:
         return self.with_content + self.topic_only
 
 
-def _linked_call():
-    return or_(CallLog.question_id.is_not(None), CallLog.page_id.is_not(None))
-
-
-def _visible_call(viewer):
-    """A call logged from a thread or page the viewer may see, or one naming no thread or page."""
-    return or_(
-        CallLog.question_id.in_(_visible_questions(viewer)),
-        CallLog.page_id.in_(_visible_pages(viewer)),
-        and_(CallLog.question_id.is_(None), CallLog.page_id.is_(None)),
-    )
-
-
 def calls_by_week(viewer, weeks: list[Week]) -> list[CallsWeek]:
-    """Calls logged each week: from a thread or page the viewer may see, and with a topic only (or whose
-    thread or page has since been deleted). Calls on threads or pages hidden from the viewer are left out."""
-    counts = _weekly(
-        CallLog.created_at,
-        weeks,
-        _count_if(_linked_call()),
-        _count_if(~_linked_call()),
-        where=(_visible_call(viewer),),
-    )
-    rows = []
-    for i, week in enumerate(weeks):
-        linked, topic = counts.get(i, (0, 0))
-        rows.append(CallsWeek(week, int(linked), int(topic)))
-    return rows
+    """Calls logged each week, counted as the calls' own list counts them (``calls.calls_per_week``): from a
+    thread or page the viewer may see, and with a topic (even once the topic got a page)."""
+    counted = calls.calls_per_week(viewer, weeks[0].start, weeks[-1].end)
+    return [
+        CallsWeek(week, row.with_content, row.topic_only) for week, row in zip(weeks, counted, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -245,60 +224,13 @@ def zero_result_queries(weeks: list[Week], min_people: int) -> list[queries.Quer
     return queries.zero_result_queries(7 * len(weeks), min_people)[:LIST_LENGTH]
 
 
-@dataclass(frozen=True)
-class CallTopic:
-    topic: str
-    calls: int
+def call_topics_without_page(viewer, weeks: list[Week]) -> list[calls.TopicCount]:
+    """Topics of calls logged in the period that have no page the viewer may see, most calls first (the
+    leads' full list is ``/insights/calls``)."""
+    return calls.topics_without_page(viewer, weeks[0].start, weeks[-1].end, limit=LIST_LENGTH)
 
 
-def call_topics_without_page(weeks: list[Week]) -> list[CallTopic]:
-    """Topics of calls logged in the period without a thread or page, grouped by their normalised key, most
-    calls first; each shown as its latest wording."""
-    calls = func.count(CallLog.id)
-    stmt = (
-        select(CallLog.topic_key, calls, func.max(CallLog.created_at))
-        .where(
-            CallLog.topic_key.is_not(None),
-            CallLog.topic_key != "",
-            CallLog.question_id.is_(None),
-            CallLog.page_id.is_(None),
-            CallLog.created_at >= weeks[0].start,
-        )
-        .group_by(CallLog.topic_key)
-        .order_by(calls.desc(), CallLog.topic_key)
-        .limit(LIST_LENGTH)
-    )
-    rows = db.session.execute(stmt).all()
-    topics = []
-    for key, count, latest in rows:
-        wording = db.session.scalar(
-            select(CallLog.topic)
-            .where(CallLog.topic_key == key, CallLog.created_at == latest)
-            .order_by(CallLog.id.desc())
-            .limit(1)
-        )
-        topics.append(CallTopic(wording or key, int(count)))
-    return topics
-
-
-@dataclass(frozen=True)
-class RatedPage:
-    page: Page
-    yes: int
-    no: int
-
-
-def worst_rated_pages(viewer, weeks: list[Week]) -> list[RatedPage]:
-    """Pages the viewer may see with more "no" than "yes" among ratings given in the period, worst first."""
-    yes = _count_if(Rating.helpful.is_(True))
-    no = _count_if(Rating.helpful.is_(False))
-    stmt = (
-        select(Page, yes, no)
-        .join(Rating, Rating.page_id == Page.id)
-        .where(Rating.updated_at >= weeks[0].start, visible_clause(Page.space_id, viewer))
-        .group_by(Page.id)
-        .having(no > yes)
-        .order_by((no - yes).desc(), no.desc(), Page.title, Page.id)
-        .limit(LIST_LENGTH)
-    )
-    return [RatedPage(page, int(y), int(n)) for page, y, n in db.session.execute(stmt)]
+def worst_rated_pages(viewer, weeks: list[Week]) -> list[ratings.RatedPage]:
+    """Pages the viewer may see with more "no" than "yes" among answers given in the period, worst first (the
+    full list is ``/insights/pages``)."""
+    return ratings.worst_rated_pages(viewer, limit=LIST_LENGTH, since=weeks[0].start, unhelpful_only=True)

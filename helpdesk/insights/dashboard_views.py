@@ -49,7 +49,7 @@ def dashboard_page():
         panels=panels.panels(current_user, weeks, now),
         min_people=current_app.config["INSIGHTS_MIN_PEOPLE"],
         zero_queries=dashboard.zero_result_queries(weeks, current_app.config["INSIGHTS_MIN_PEOPLE"]),
-        call_topics=dashboard.call_topics_without_page(weeks),
+        call_topics=dashboard.call_topics_without_page(current_user, weeks),
         worst_pages=dashboard.worst_rated_pages(current_user, weeks),
         search_log_days=_search_log_days(weeks_count),
         calls_url=_url_if_routed("calls.topics", days=_search_log_days(weeks_count)),

@@ -5,6 +5,7 @@ worst-rated pages for leads.
 (``visible_clause``); counts for one thread or page are asked only after the view checked it may be shown.
 """
 
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Float, case, cast, func, select
@@ -97,13 +98,16 @@ def my_rating(user, question: Question | None = None, page: Page | None = None) 
     return None if rating is None else rating.helpful
 
 
-def worst_rated_pages(viewer, limit: int = 50, min_ratings: int = 1) -> list[RatedPage]:
+def worst_rated_pages(
+    viewer, limit: int = 50, min_ratings: int = 1, since: datetime | None = None, unhelpful_only: bool = False
+) -> list[RatedPage]:
     """The pages ``viewer`` may see with at least ``min_ratings`` answers, the largest share of "no" first
-    (then the most "no", then by path); each row is (page, yes, no)."""
+    (then the most "no", then by path); each row is (page, yes, no). ``since``: count only answers given (or
+    last changed) from then on; ``unhelpful_only``: only pages with more "no" than "yes"."""
     yes, no = _yes_no()
     counts = (
         select(Rating.page_id.label("page_id"), yes.label("yes"), no.label("no"))
-        .where(Rating.page_id.is_not(None))
+        .where(Rating.page_id.is_not(None), *([Rating.updated_at >= since] if since is not None else []))
         .group_by(Rating.page_id)
         .having(func.count(Rating.id) >= max(min_ratings, 1))
         .subquery()
@@ -112,7 +116,9 @@ def worst_rated_pages(viewer, limit: int = 50, min_ratings: int = 1) -> list[Rat
     stmt = (
         select(Page, counts.c.yes, counts.c.no)
         .join(counts, counts.c.page_id == Page.id)
-        .where(visible_clause(Page.space_id, viewer))
+        .where(
+            visible_clause(Page.space_id, viewer), *([counts.c.no > counts.c.yes] if unhelpful_only else [])
+        )
         .order_by(no_share.desc(), counts.c.no.desc(), Page.path)
         .limit(limit)
     )

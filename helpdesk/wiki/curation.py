@@ -257,5 +257,5 @@ def pages_with_changed_source(viewer, owner: User | None = None) -> list[Page]:
 def pages_rated_unhelpful(viewer, owner: User | None = None) -> list[RatedPage]:
     """Pages ``viewer`` may see that more people found unhelpful than helpful, worst first (rows of page,
     yes, no)."""
-    rows = worst_rated_pages(viewer, limit=50, min_ratings=1)
-    return [row for row in rows if row.no > row.yes and (owner is None or row.page.owner_id == owner.id)]
+    rows = worst_rated_pages(viewer, limit=50, min_ratings=1, unhelpful_only=True)
+    return [row for row in rows if owner is None or row.page.owner_id == owner.id]
