@@ -391,3 +391,22 @@ def test_the_demo_fills_the_dashboard_once(app, runner, make_user):
     assert re.search(r'data-list="worst-pages">.*Printing on the follow-me printers', body, re.S)
     rows = csv_rows(lead.get("/insights/dashboard/deflection.csv?weeks=4"))
     assert sum(int(row[2]) for row in rows[1:]) > 0 and sum(int(row[3]) for row in rows[1:]) > 0
+
+
+def test_the_demo_credits_its_threads_and_pages(app, runner, make_user):
+    """On a fresh demo, searches opened results and the ask form was answered, so pages show what they helped
+    and the search log does not call every query one whose results nobody opened."""
+    from sqlalchemy import select
+
+    from helpdesk.wiki.models import Page
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    vpn = db.session.scalar(select(Page).where(Page.external_id == "demo:page:vpn"))
+    reader = sign_in(app, make_user())
+    page = reader.get(f"/wiki/{vpn.path}").get_data(as_text=True)
+    assert re.search(r"Helped \d+ searches", page)
+    assert "people who were about to ask" in page
+    lead = sign_in(app, make_user(role="lead"))
+    log = lead.get("/insights/searches").get_data(as_text=True)
+    unopened = log.split("Queries whose results nobody opened")[-1]
+    assert '<th scope="row">vpn</th>' in log and '<th scope="row">vpn</th>' not in unopened
