@@ -12,6 +12,7 @@ from ..extensions import db
 from ..permissions import can_view_content
 from ..spaces.queries import visible_clause
 from ..tags import Tag, normalize_tag, page_tags, question_tags
+from ..utils import is_id
 from ..wiki.models import Page
 from .models import Answer, PostRevision, Question, Vote
 
@@ -186,7 +187,7 @@ def pages_tagged(tag: Tag, viewer) -> list[Page]:
 def get_question_or_404(question_id: int, viewer) -> Question:
     """The question; 404 if there is none or ``viewer`` may not see its space (the same answer, so an
     address never tells that restricted content exists)."""
-    question = db.session.get(Question, question_id)
+    question = db.session.get(Question, question_id) if is_id(question_id) else None
     if question is None or not can_view_content(viewer, question):
         abort(404)
     return question
@@ -194,7 +195,7 @@ def get_question_or_404(question_id: int, viewer) -> Question:
 
 def get_answer_or_404(answer_id: int, viewer) -> Answer:
     """The answer; 404 if there is none or ``viewer`` may not see its question's space."""
-    answer = db.session.get(Answer, answer_id)
+    answer = db.session.get(Answer, answer_id) if is_id(answer_id) else None
     if answer is None or not can_view_content(viewer, answer.question):
         abort(404)
     return answer
@@ -217,4 +218,5 @@ def question_id_from_reference(reference: str | None) -> int | None:
     match = _QUESTION_REFERENCE.search((reference or "").strip())
     if match is None:
         return None
-    return int(match.group(1) or match.group(2))
+    number = int(match.group(1) or match.group(2))
+    return number if is_id(number) else None

@@ -66,7 +66,7 @@ def form_visit(token: str | None, session_key: str, into_restricted: bool) -> As
 def public_doc(doc: str | None) -> str | None:
     """``doc`` ("question:12", "page:3", as search documents are named) when it is a thread or page in a
     public space; None for anything else (malformed, missing, or in a restricted space)."""
-    parsed = parse_doc_id(doc) if isinstance(doc, str) and len(doc) <= 40 else None
+    parsed = parse_doc_id(doc)
     if parsed is None:
         return None
     kind, number = parsed

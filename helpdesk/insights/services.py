@@ -1,7 +1,6 @@
 """Verbs on the search log: record a lookup, record the result opened, purge old rows. They flush, never
 commit."""
 
-import re
 from datetime import timedelta
 
 from sqlalchemy import delete, select
@@ -101,6 +100,3 @@ def purge_events(older_than_days: int) -> int:
     result = db.session.execute(delete(SearchEvent).where(SearchEvent.created_at < cutoff))
     db.session.flush()
     return result.rowcount or 0
-
-
-DOC_ID = re.compile(r"^(question|page):([1-9][0-9]{0,9})$")

@@ -11,12 +11,13 @@ from flask_login import current_user
 from .. import permissions
 from ..extensions import db
 from ..forum.models import Question
+from ..search.documents import parse_doc_id
 from ..security import require
 from ..spaces.models import Space
 from ..wiki.models import Page
 from . import queries
 from .log import log_open
-from .services import DOC_ID, KINDS
+from .services import KINDS
 
 bp = Blueprint("insights", __name__)
 
@@ -33,10 +34,10 @@ def search_open_url(hit, rank: int, query: str, kind: str = "search") -> str:
 @bp.get("/search/open")
 def open_result():
     """Note the opened result, then redirect to it; 404 for a document missing or not visible alike."""
-    match = DOC_ID.match(request.args.get("doc", ""))
-    if match is None:
+    parsed = parse_doc_id(request.args.get("doc", ""))
+    if parsed is None:
         abort(404)
-    kind, number = match.group(1), int(match.group(2))
+    kind, number = parsed
     item = db.session.get(Question if kind == "question" else Page, number)
     if item is None or not permissions.can_view_content(current_user, item):
         abort(404)

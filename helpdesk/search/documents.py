@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..forum.models import Question
+from ..utils import parse_id
 from ..wiki.models import Page
 from .analysis import LANGUAGES
 from .schema import LANGUAGE_PARTS, language_field
@@ -141,11 +142,16 @@ def page_document(page: Page) -> dict:
 
 
 def parse_doc_id(doc_id: str) -> tuple[str, int] | None:
-    """``"question:12"`` -> ``("question", 12)``; None for anything else."""
-    kind, _, number = doc_id.partition(":")
-    if kind not in ("question", "page") or not number.isdigit():
+    """``"question:12"`` -> ``("question", 12)``; None for anything else (also "question:012", a number no row
+    can have, or something that is not text). The one reader of document ids: the search log, the ask form's
+    funnel and the index all use it."""
+    if not isinstance(doc_id, str):
         return None
-    return kind, int(number)
+    kind, _, number = doc_id.partition(":")
+    parsed = parse_id(number)
+    if kind not in ("question", "page") or parsed is None or str(parsed) != number:
+        return None
+    return kind, parsed
 
 
 def _questions(session: Session, ids: Iterable[int]) -> Iterator[Question]:

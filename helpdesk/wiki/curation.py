@@ -25,7 +25,7 @@ from ..extensions import db
 from ..forum.models import Answer, Question
 from ..insights.ratings import RatedPage, worst_rated_pages
 from ..spaces.queries import visible_clause
-from ..utils import utcnow
+from ..utils import parse_id, utcnow
 from .models import Page
 from .paths import PathError, normalize_path
 from .queries import page_by_title, visible_page_at
@@ -73,9 +73,8 @@ def answer_to_promote(raw_id: str | None, viewer) -> Answer | None:
     """
     if not raw_id:
         return None
-    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 12):
-        abort(404)
-    answer = db.session.get(Answer, int(raw_id))
+    answer_id = parse_id(raw_id)
+    answer = db.session.get(Answer, answer_id) if answer_id is not None else None
     if answer is None or not permissions.can_view_content(viewer, answer.question):
         abort(404)
     if not permissions.can_promote_answer(viewer, answer):

@@ -13,6 +13,7 @@ from ..errors import UserError
 from ..extensions import db
 from ..permissions import can_curate_page, can_review_pages
 from ..security import require
+from ..utils import parse_id
 from . import curation
 from .forms import CurationForm
 from .queries import get_page_or_404
@@ -68,7 +69,8 @@ def _owner(raw: str | None) -> User | None:
     """The person chosen as owner ("" is nobody); UserError for anyone not offered in the list."""
     if not raw:
         return None
-    owner = db.session.get(User, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+    owner_id = parse_id(raw)
+    owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None:
         raise UserError(_("Choose one of the people in the list."))
     return owner
