@@ -352,6 +352,16 @@ def test_close_a_question_against_a_page(app, staff, make_question, make_page, m
     assert by_address.duplicate_of_page_id is None and not by_address.is_closed
 
 
+def test_closing_against_a_broken_address_says_what_to_give(app, staff, make_question):
+    question = make_question()
+    client = signed_in(app, staff)
+    for broken in ("http://[::1", "https://[helpdesk.test/wiki/vpn"):
+        response = client.post(f"/questions/{question.id}/close", data={"original": broken})
+        assert response.status_code == 400 and "the title of a wiki page" in plain(response)
+        assert broken in html(response)  # what was typed is kept
+    assert not question.is_closed
+
+
 def test_a_question_closed_against_a_hidden_page_is_just_closed(app, staff, team, make_question, make_user):
     page = create_page(staff, "Payroll VPN", "payroll-vpn", "Text.", [], space=team)
     db.session.commit()

@@ -171,7 +171,10 @@ def page_from_reference(reference: str | None, viewer) -> Page | None:
     text = (reference or "").strip()[:1000]
     if not text:
         return None
-    path = unquote(urlsplit(text).path)
+    try:
+        path = unquote(urlsplit(text).path)
+    except ValueError:  # not an address after all ("http://[::1"): perhaps a title
+        path = text
     if "/wiki/" in path:
         path = path.split("/wiki/", 1)[1].split("/-/", 1)[0]
     try:
