@@ -410,3 +410,12 @@ def test_the_demo_credits_its_threads_and_pages(app, runner, make_user):
     log = lead.get("/insights/searches").get_data(as_text=True)
     unopened = log.split("Queries whose results nobody opened")[-1]
     assert '<th scope="row">vpn</th>' in log and '<th scope="row">vpn</th>' not in unopened
+
+
+def test_the_dashboard_leads_on_to_the_queue_and_the_pages_due_for_review(app, make_user):
+    """The unanswered chart and the worst-rated pages are summaries: a lead can open the lists behind them."""
+    lead = sign_in(app, make_user(role="lead"))
+    body = lead.get("/insights").get_data(as_text=True)
+    unanswered = re.search(r'id="chart-unanswered".*?</section>', body, re.S).group(0)
+    assert 'href="/queue"' in unanswered
+    assert 'href="/wiki/-/review"' in body.split('id="write-next"')[1]
