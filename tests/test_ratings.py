@@ -3,12 +3,15 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from flask_login import login_user
+from sqlalchemy import event, func, select
 
+from helpdesk import permissions
 from helpdesk.extensions import db
 from helpdesk.forum import services as forum
 from helpdesk.insights import ratings
 from helpdesk.insights.models import Rating
+from helpdesk.insights.rating_views import rating_box
 from helpdesk.spaces.services import add_member, create_space
 from helpdesk.wiki.services import create_page
 
@@ -49,6 +52,33 @@ def test_counts_are_per_thread_or_page(app, make_user, make_question, make_page)
     assert ratings.rating_counts(page=page) == (0, 1)
     assert ratings.rating_counts(page=other) == (0, 0)
     assert ratings.my_rating(make_user(), page=page) is None
+
+
+def test_the_widget_asks_once_for_the_counts_and_the_readers_answer(app, make_user, make_page):
+    """Every thread and page view shows it: one SQL statement for its numbers and the reader's answer."""
+    page = make_page()
+    reader, other = make_user(), make_user()
+    ratings.rate(reader, False, page=page)
+    ratings.rate(other, True, page=page)
+    db.session.commit()
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.test_request_context(f"/wiki/{page.path}"):
+        login_user(reader)
+        permissions.visible_space_ids(reader)  # known once per request anyway
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            box = rating_box(page=page)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert (box["yes"], box["no"], box["mine"]) == (1, 1, "no")
+    assert len(statements) == 1
+    assert ratings.rating_summary(None, page=page) == (1, 1, None)
+    assert ratings.rating_summary(make_user(), page=page).mine is None
+    assert ratings.rating_summary(other, page=page).mine is True
 
 
 def test_two_quick_presses_leave_one_rating(app, make_user, make_page):

@@ -40,14 +40,14 @@ def rating_box(question: Question | None = None, page: Page | None = None) -> di
         action, back = url_for("ratings.rate_question", question_id=question.id), question_url(question)
     else:
         action, back = url_for("ratings.rate_page", path=page.path), url_for("wiki.page", path=page.path)
-    yes, no = ratings.rating_counts(**target)
+    yes, no, mine = ratings.rating_summary(current_user, **target)
     return {
         "action": action,
         "back": back,
         "yes": yes,
         "no": no,
         "total": yes + no,
-        "mine": _said(ratings.my_rating(current_user, **target)),
+        "mine": _said(mine),
         "may_rate": permissions.can_rate(current_user, question or page),
     }
 
@@ -78,9 +78,10 @@ def _rate(item, target: dict, back: str):
     ratings.rate(me(), _ANSWERS[raw], **target)
     db.session.commit()
     if wants_json():
-        yes, no = ratings.rating_counts(**target)
-        html = render_template("insights/_rating.html", rating=rating_box(**target), rating_fragment=True)
-        return jsonify(yes=yes, no=no, mine=raw, html=html, message=_("Thanks for your feedback."))
+        box = rating_box(**target)
+        html = render_template("insights/_rating.html", rating=box, rating_fragment=True)
+        thanks = _("Thanks for your feedback.")
+        return jsonify(yes=box["yes"], no=box["no"], mine=raw, html=html, message=thanks)
     flash(_("Thanks for your feedback."), "success")
     return redirect(back)
 
