@@ -40,6 +40,7 @@ from sqlalchemy.orm import aliased
 from ..auth.models import User
 from ..extensions import db
 from ..forum.models import Answer, Question
+from ..search.documents import doc_id
 from ..spaces.queries import public_space_ids, visible_clause
 from ..utils import utcnow
 from ..wiki.models import Page
@@ -80,11 +81,6 @@ class Contributor(NamedTuple):
     @property
     def total(self) -> int:
         return self.searches + self.asks
-
-
-def doc_id(item: Question | Page) -> str:
-    """The search document id of a thread or page: "question:12", "page:3"."""
-    return f"{'question' if isinstance(item, Question) else 'page'}:{item.id}"
 
 
 def _doc_column(kind: str, id_column):

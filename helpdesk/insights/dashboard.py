@@ -7,7 +7,7 @@ ever logged from public spaces (see ``log.py`` and ``AskVisit``).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, or_, select
 
@@ -44,9 +44,8 @@ class Week:
 
 
 def week_start(moment: datetime) -> datetime:
-    """Monday 00:00 of the ISO week ``moment`` lies in."""
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day - timedelta(days=day.weekday())
+    """Monday 00:00 of the ISO week ``moment`` lies in (``calls.week_start``: the one rule for weeks)."""
+    return datetime.combine(calls.week_start(moment), time())
 
 
 def period_weeks(now: datetime, weeks: int) -> list[Week]:

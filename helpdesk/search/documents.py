@@ -76,6 +76,11 @@ def _words(value: str) -> str:
     return re.sub(r"[/_.-]+", " ", value)
 
 
+def doc_id(item: Question | Page) -> str:
+    """The document id of a thread or page: "question:12", "page:3" (read back with ``parse_doc_id``)."""
+    return f"{'question' if isinstance(item, Question) else 'page'}:{item.id}"
+
+
 def question_document(question: Question) -> dict:
     lang = question.lang if question.lang in LANGUAGES else None
     accepted = question.accepted_answer
@@ -84,7 +89,7 @@ def question_document(question: Question) -> dict:
     others = "\n\n".join(plain_text(a.body) for a in question.answers if a is not accepted)[:MAX_ANSWER_CHARS]
     tags = [tag.name for tag in question.tags]
     doc = {
-        "id": f"question:{question.id}",
+        "id": doc_id(question),
         "kind": "question",
         "obj_id": question.id,
         "external_id": question.external_id or "",
@@ -116,7 +121,7 @@ def page_document(page: Page) -> dict:
     body = plain_text(page.body)
     tags = [tag.name for tag in page.tags]
     doc = {
-        "id": f"page:{page.id}",
+        "id": doc_id(page),
         "kind": "page",
         "obj_id": page.id,
         "external_id": page.external_id or "",
