@@ -228,6 +228,20 @@ def test_the_ask_form_starts_a_visit_and_its_script_reports_steps(client, login,
     assert visit.shown_at and visit.opened_at and visit.opened_doc == f"page:{page.id}"
 
 
+def test_control_characters_from_the_script_or_the_form_name_no_visit_and_no_space(client, login, make_user):
+    """NUL cannot be stored by PostgreSQL: a token or space address carrying it is treated as unknown."""
+    login(make_user())
+    token = token_in(client.get("/questions/ask"))
+    assert client.post("/ask/visits/a%00b/steps", json={"step": "shown"}).status_code == 204
+    assert step(client, token[:-1] + "\x00", "shown").status_code in (204, 404)
+    assert step(client, token, "opened", doc="question:1\x00", space="pub\x00lic").status_code == 204
+    assert visits() == []  # a space that does not exist: the visit is not kept
+    form = {"title": "How do I reset my password?", "body": "It does not work at all.", "visit": "a\x00b"}
+    posted = client.post("/questions/ask", data=form)
+    assert posted.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Question)) == 1
+
+
 def test_an_unknown_step_is_refused_with_a_message(client, login, make_user):
     login(make_user())
     token = token_in(client.get("/questions/ask"))

@@ -9,6 +9,7 @@ deleted, and a document opened or named as the answer is kept only when it lies 
 flush, never commit; ``funnel_counts`` is the read the leads' dashboard uses.
 """
 
+import re
 import secrets
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from ..forum.models import Question
 from ..search.documents import parse_doc_id
 from ..spaces.models import Space
 from ..spaces.queries import public_space_ids
-from ..utils import utcnow
+from ..utils import clean_line, utcnow
 from ..wiki.models import Page
 from .models import AskVisit
 
@@ -27,6 +28,7 @@ from .models import AskVisit
 SCRIPT_STEPS = ("shown", "opened", "answered", "left")
 STEPS = (*SCRIPT_STEPS, "posted")
 TOKEN_CHARS = 32
+_TOKEN = re.compile(rf"[0-9a-f]{{{TOKEN_CHARS}}}")  # what start_visit hands out; anything else names no visit
 
 
 def start_visit(session_key: str) -> AskVisit:
@@ -39,7 +41,7 @@ def start_visit(session_key: str) -> AskVisit:
 
 def find_visit(token: str | None, session_key: str) -> AskVisit | None:
     """This visit key's visit with ``token``; None for a token unknown or another visit key's alike."""
-    if not isinstance(token, str) or not token or len(token) > TOKEN_CHARS:
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
     return db.session.scalar(
         select(AskVisit).where(AskVisit.token == token, AskVisit.session_key == session_key)
@@ -78,6 +80,8 @@ def public_doc(doc: str | None) -> str | None:
 def _restricted_or_unknown(space_slug: str | None) -> bool:
     if not space_slug:
         return False
+    if space_slug != clean_line(space_slug):  # control characters (NUL): no space has such an address
+        return True
     space = db.session.scalar(select(Space).where(Space.slug == space_slug[:200]))
     return space is None or space.is_restricted
 

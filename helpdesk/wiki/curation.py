@@ -25,7 +25,7 @@ from ..extensions import db
 from ..forum.models import Answer, Question
 from ..insights.ratings import RatedPage, worst_rated_pages
 from ..spaces.queries import visible_clause
-from ..utils import parse_id, utcnow
+from ..utils import clean_line, parse_id, utcnow
 from .models import Page
 from .paths import PathError, normalize_path
 from .queries import page_by_title, visible_page_at
@@ -168,11 +168,11 @@ def source_question(page: Page, viewer) -> Question | None:
 def page_from_reference(reference: str | None, viewer) -> Page | None:
     """The page ``viewer`` may see named by its address (``https://helpdesk/wiki/network/vpn``,
     ``/wiki/network/vpn``), its path (``network/vpn``) or its title; None when none fits."""
-    text = (reference or "").strip()[:1000]
+    text = clean_line(reference)[:1000]  # no NUL or other control characters reach the database
     if not text:
         return None
     try:
-        path = unquote(urlsplit(text).path)
+        path = clean_line(unquote(urlsplit(text).path))
     except ValueError:  # not an address after all ("http://[::1"): perhaps a title
         path = text
     if "/wiki/" in path:
