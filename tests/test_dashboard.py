@@ -311,6 +311,18 @@ def test_a_page_written_from_a_call_topic_takes_it_off_the_list(world, app, make
     assert "vpn TOKEN" not in topics.group(1) and "Printer driver" in topics.group(1)
 
 
+def test_what_to_write_next_covers_the_weeks_of_the_charts(world, lead):
+    # Three people found nothing the Sunday before the 4-week period began: outside it, though within 28 days
+    # of its last day.
+    for visitor in "xyz":
+        search("badge printer", 0, W0 - timedelta(weeks=1, minutes=1), visitor=visitor)
+    db.session.commit()
+    body = lead.get("/insights?weeks=4").get_data(as_text=True)
+    zero = re.search(r'data-list="zero-queries">(.*?)</ol>', body, re.S).group(1)
+    assert "expense form" in zero and "badge printer" not in zero
+    assert "badge printer" in lead.get("/insights?weeks=12").get_data(as_text=True)
+
+
 def test_the_k_threshold_is_the_search_logs_setting(world, app, lead):
     app.config["INSIGHTS_MIN_PEOPLE"] = 2
     body = lead.get("/insights?weeks=4").get_data(as_text=True)

@@ -220,7 +220,7 @@ def calls_by_week(viewer, weeks: list[Week]) -> list[CallsWeek]:
 def zero_result_queries(weeks: list[Week], min_people: int) -> list[queries.QueryCount]:
     """The queries that found nothing most often over the period, each made by at least ``min_people``
     different visits (the search log's rule)."""
-    return queries.zero_result_queries(7 * len(weeks), min_people)[:LIST_LENGTH]
+    return queries.zero_result_queries(7 * len(weeks), min_people, since=weeks[0].start)[:LIST_LENGTH]
 
 
 def call_topics_without_page(viewer, weeks: list[Week]) -> list[calls.TopicCount]:
