@@ -15,6 +15,7 @@ from . import (  # noqa: F401 (models: all tables)
     insights,
     models,
     proxy,
+    routing,
     search,
     secret_key,
     spaces,
@@ -34,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         __name__, template_folder=str(PROJECT_DIR / "templates"), instance_path=_instance_path(overrides)
     )
     load_config(app, overrides)
+    routing.init_app(app)
     secret_key.ensure(app)
     init_extensions(app)
     proxy.init_app(app)

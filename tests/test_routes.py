@@ -6,6 +6,7 @@ path parameter this file cannot fill makes the test fail and say which.
 
 import pytest
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from helpdesk.extensions import db
 from helpdesk.spaces.services import create_space, request_to_join
@@ -84,3 +85,23 @@ def test_every_action_refuses_empty_input_without_a_server_error(app, seeded, ma
         response = client.post(url, data={})
         assert response.status_code < 500, f"POST {url} ({rule}) as {role}: {response.status_code}"
         db.session.rollback()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_number_in_an_address_no_row_can_have_is_not_found(app, seeded, make_user, method):
+    """2147483648 is one past PostgreSQL's largest ``integer``: every route taking a number answers 404, as
+    for an id that names nothing, and never hands it to the database."""
+    client = _client_as(app, "admin", make_user)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        numbers = [name for name, kind in rule._converters.items() if isinstance(kind, IntegerConverter)]
+        if method not in rule.methods or not numbers:
+            continue
+        values = {name: seeded[name] for name in rule.arguments} | dict.fromkeys(numbers, 2**31)
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        response = client.open(url, method=method, data={})
+        assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+        db.session.rollback()
+        checked += 1
+    assert checked > 10
