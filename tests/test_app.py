@@ -57,3 +57,13 @@ def test_readme_lists_every_setting_the_code_reads():
     readme = (root / "README.md").read_text()
     assert used, "no settings found"
     assert sorted(name for name in used if f"`{name}`" not in readme) == []
+
+
+def test_every_page_names_an_icon_the_app_serves(client):
+    import re
+
+    href = re.search(
+        r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', client.get("/").get_data(as_text=True)
+    )
+    with client.get(href.group(1)) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
