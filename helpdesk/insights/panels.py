@@ -186,8 +186,8 @@ def _calls(viewer, weeks: list[Week], now: datetime) -> Panel:
         title,
         _(
             "Phone calls the helpdesk logged each week: from a thread or wiki page you may see, or with a "
-            "topic only (also when its thread or page was deleted since). Calls about content hidden from "
-            "you are not counted."
+            "topic (still a topic call once the topic got a page). Calls about content hidden from you, or "
+            "whose thread or page was deleted since, are not counted."
         ),
         [*_week_columns(), linked, topic, _("Total")],
         [[*_week_cells(r.week), r.with_content, r.topic_only, r.total] for r in rows],
