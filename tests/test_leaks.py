@@ -20,16 +20,18 @@ Members, the owner and an admin find the content by address, through search, the
 suggestions (the positive side). A route added later is covered automatically: a path parameter this file
 cannot fill fails the test, and every rule of the URL map must have been requested.
 
-Routes covered: every rule of ``app.url_map`` (71 when this was last counted), each as GET and/or POST: /,
-/account/password, /admin/audit, /admin/settings, /admin/users, /admin/users/<int:user_id>/deactivate,
-/admin/users/<int:user_id>/password, /admin/users/<int:user_id>/reactivate, /admin/users/<int:user_id>/role,
-/answers/<int:answer_id>, /answers/<int:answer_id>/accept, /answers/<int:answer_id>/edit,
-/answers/<int:answer_id>/history, /answers/<int:answer_id>/revisions/<int:number>,
-/answers/<int:answer_id>/unaccept, /answers/<int:answer_id>/vote, /api/v1/search, /api/v1/similar,
-/insights/searches, /language, /login, /logout, /opensearch.xml, /questions/<int:question_id>,
-/questions/<int:question_id>/<slug>, /questions/<int:question_id>/answers, /questions/<int:question_id>/claim,
+Routes covered: every rule of ``app.url_map`` (84 addresses when this was last counted), each as GET and/or
+POST: /, /account/password, /admin/audit, /admin/settings, /admin/users,
+/admin/users/<int:user_id>/deactivate, /admin/users/<int:user_id>/password,
+/admin/users/<int:user_id>/reactivate, /admin/users/<int:user_id>/role, /answers/<int:answer_id>,
+/answers/<int:answer_id>/accept, /answers/<int:answer_id>/edit, /answers/<int:answer_id>/history,
+/answers/<int:answer_id>/revisions/<int:number>, /answers/<int:answer_id>/unaccept,
+/answers/<int:answer_id>/vote, /api/v1/search, /api/v1/similar, /ask/visits/<token>/steps, /calls, /insights,
+/insights/calls, /insights/dashboard/<chart>.csv, /insights/pages, /insights/searches, /language, /login,
+/logout, /opensearch.xml, /questions/<int:question_id>, /questions/<int:question_id>/<slug>,
+/questions/<int:question_id>/answers, /questions/<int:question_id>/call, /questions/<int:question_id>/claim,
 /questions/<int:question_id>/close, /questions/<int:question_id>/edit, /questions/<int:question_id>/history,
-/questions/<int:question_id>/move, /questions/<int:question_id>/reopen,
+/questions/<int:question_id>/move, /questions/<int:question_id>/rating, /questions/<int:question_id>/reopen,
 /questions/<int:question_id>/revisions/<int:number>, /questions/<int:question_id>/unclaim,
 /questions/<int:question_id>/vote, /questions/ask, /queue, /queue.csv, /search, /search/open, /spaces,
 /spaces/<space_slug>, /spaces/<space_slug>/join, /spaces/<space_slug>/leave, /spaces/<space_slug>/members,
@@ -37,12 +39,14 @@ Routes covered: every rule of ``app.url_map`` (71 when this was last counted), e
 /spaces/<space_slug>/requests/<int:request_id>/approve, /spaces/<space_slug>/requests/<int:request_id>/reject,
 /spaces/<space_slug>/review, /spaces/<space_slug>/settings, /spaces/new, /static/<path:filename>, /tags,
 /tags/<name>, /unanswered, /users/<int:user_id>, /users/<int:user_id>/answers, /users/<int:user_id>/pages,
-/users/<int:user_id>/questions, /wiki/, /wiki/<path:path>, /wiki/<path:path>/-/delete,
-/wiki/<path:path>/-/diff, /wiki/<path:path>/-/edit, /wiki/<path:path>/-/history, /wiki/<path:path>/-/move,
-/wiki/<path:path>/-/revert/<int:number>, /wiki/<path:path>/-/revisions/<int:number>, /wiki/go/<path:title>,
-/wiki/new; plus 19 search, API, ask-form and wiki-form addresses naming the markers and 19 naming public words
-and people only. Requests (``pytest tests/test_leaks.py -s`` prints them): 271 as anonymous and 272 as each of
-the employee, staff and lead outsiders, 1,087 in the outsider matrix, about 50 more on the members' side.
+/users/<int:user_id>/questions, /wiki/, /wiki/-/review, /wiki/<path:path>, /wiki/<path:path>/-/call,
+/wiki/<path:path>/-/curation, /wiki/<path:path>/-/delete, /wiki/<path:path>/-/diff, /wiki/<path:path>/-/edit,
+/wiki/<path:path>/-/history, /wiki/<path:path>/-/move, /wiki/<path:path>/-/rating,
+/wiki/<path:path>/-/revert/<int:number>, /wiki/<path:path>/-/reviewed,
+/wiki/<path:path>/-/revisions/<int:number>, /wiki/go/<path:title>, /wiki/new; plus 19 search, API, ask-form
+and wiki-form addresses naming the markers and 19 naming public words and people only. Requests (``pytest
+tests/test_leaks.py -s`` prints them): 296 as anonymous and 297 as each of the employee, staff and lead
+outsiders, 1,187 in the outsider matrix, about 50 more on the members' side.
 """
 
 import difflib
