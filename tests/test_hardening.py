@@ -234,12 +234,14 @@ def test_the_vote_fetch_sends_the_token_from_the_meta_tag(csrf_on, seeded, make_
     assert accepted.get_json()["score"] == 1
 
 
-def test_forum_script_sends_the_csrf_header():
+@pytest.mark.parametrize("script", ["forum.js", "rating.js", "call.js", "ask.js"])
+def test_scripts_that_post_send_the_csrf_header(script):
     from pathlib import Path
 
-    source = (Path(__file__).parents[1] / "helpdesk" / "static" / "js" / "forum.js").read_text()
-    assert '"X-CSRFToken": csrfToken()' in source
-    assert 'meta[name=csrf-token]' in source
+    folder = Path(__file__).parents[1] / "helpdesk" / "static" / "js"
+    source = (folder / script).read_text()
+    assert '"X-CSRFToken": csrfToken(' in source and "window.helpdesk.csrfToken" in source
+    assert "meta[name=csrf-token]" in (folder / "app.js").read_text()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,6 +2,24 @@
 (function () {
   "use strict";
 
+  // Shared with the page scripts (forum.js, ask.js, rating.js, call.js), which load after this file.
+  window.helpdesk = {
+    // The token fetch() sends as X-CSRFToken (every page carries it in <meta name="csrf-token">).
+    csrfToken: function () {
+      var meta = document.querySelector("meta[name=csrf-token]");
+      return (meta && meta.content) || "";
+    },
+    // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
+    postNormally: function (form, button) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = button.name;
+      input.value = button.value;
+      form.appendChild(input);
+      HTMLFormElement.prototype.submit.call(form);
+    }
+  };
+
   // The language switch submits as soon as a language is picked (its button stays for no-JS use).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     var button = select.form && select.form.querySelector("button[type=submit]");

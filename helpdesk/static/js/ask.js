@@ -6,6 +6,8 @@
 (function () {
   "use strict";
 
+  var csrfToken = window.helpdesk.csrfToken;
+
   var region = document.querySelector("[data-similar]");
   var form = document.querySelector("form[data-ask-form]");
   if (!region || !form || !window.fetch || !window.DOMParser) return;
@@ -145,12 +147,6 @@
   }
 
   // The deflection funnel ------------------------------------------------------------------------------
-
-  function csrfToken() {
-    var meta = document.querySelector("meta[name=csrf-token]");
-    var field = form.querySelector("input[name=csrf_token]");
-    return (meta && meta.content) || (field && field.value) || "";
-  }
 
   // keepalive: a step sent as a link is followed still arrives after the page has gone.
   function report(step, doc) {

@@ -3,14 +3,10 @@
 (function () {
   "use strict";
 
+  var csrfToken = window.helpdesk.csrfToken;
+
   if (!window.fetch || !window.FormData || window.helpdeskCallLog) return;
   window.helpdeskCallLog = true; // the script may be included once per button
-
-  function csrfToken(form) {
-    var meta = document.querySelector("meta[name=csrf-token]");
-    var field = form.querySelector("input[name=csrf_token]");
-    return (meta && meta.content) || (field && field.value) || "";
-  }
 
   document.addEventListener("submit", function (event) {
     var form = event.target.closest && event.target.closest("form[data-call-form]");

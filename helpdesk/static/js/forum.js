@@ -2,24 +2,10 @@
 (function () {
   "use strict";
 
+  var csrfToken = window.helpdesk.csrfToken;
+  var postNormally = window.helpdesk.postNormally;
+
   if (!window.fetch || !window.FormData) return;
-
-  function csrfToken() {
-    // The form carries its token too; the header (X-CSRFToken) also covers fetch() calls sending no form.
-    var meta = document.querySelector("meta[name=csrf-token]");
-    var field = document.querySelector("input[name=csrf_token]");
-    return (meta && meta.content) || (field && field.value) || "";
-  }
-
-  function postNormally(form, button) {
-    // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
-    var input = document.createElement("input");
-    input.type = "hidden";
-    input.name = button.name;
-    input.value = button.value;
-    form.appendChild(input);
-    HTMLFormElement.prototype.submit.call(form);
-  }
 
   document.querySelectorAll("form[data-vote-form]").forEach(function (form) {
     var busy = false;

@@ -3,23 +3,10 @@
 (function () {
   "use strict";
 
+  var csrfToken = window.helpdesk.csrfToken;
+  var postNormally = window.helpdesk.postNormally;
+
   if (!window.fetch || !window.FormData) return;
-
-  function csrfToken(form) {
-    var meta = document.querySelector("meta[name=csrf-token]");
-    var field = form.querySelector("input[name=csrf_token]");
-    return (meta && meta.content) || (field && field.value) || "";
-  }
-
-  function postNormally(form, button) {
-    // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
-    var input = document.createElement("input");
-    input.type = "hidden";
-    input.name = button.name;
-    input.value = button.value;
-    form.appendChild(input);
-    HTMLFormElement.prototype.submit.call(form);
-  }
 
   // Delegated, so the widget the server sends back works without binding again.
   document.addEventListener("submit", function (event) {
