@@ -59,7 +59,7 @@ from flask import url_for
 from helpdesk.extensions import db
 from helpdesk.forum import services as forum
 from helpdesk.forum.models import Question
-from helpdesk.insights import ratings
+from helpdesk.insights import calls, ratings
 from helpdesk.search.indexer import drain
 from helpdesk.spaces.services import add_member, create_space
 from helpdesk.utils import utcnow
@@ -106,6 +106,7 @@ def public(people, make_question, make_answer, make_page):
         body="Install the client. See [[Payroll calendar]] and [[Zz nowhere]].",
     )  # fmt: skip
     ratings.rate(people["author"], False, page=page)  # the worst-rated pages list something before and after
+    calls.log_call(people["staff"], page=page)  # and the calls per week count something
     closed = make_question(author=people["author"], title="Printer jams on floor three", tags=["printer"])
     closed.closed_at, closed.closed_by_id = utcnow(), people["staff"].id
     db.session.commit()
@@ -151,6 +152,9 @@ def add_restricted_content(people, public) -> dict:
     # Ratings of the hidden thread and page: the leads' worst-rated pages must neither list nor count them.
     ratings.rate(member, False, page=page)
     ratings.rate(owner, True, question=question)
+    # Calls answered with the hidden thread and page: no calls chart or list may count them for outsiders.
+    calls.log_call(people["admin"], question=question)
+    calls.log_call(people["admin"], page=page)
     # A public question closed as a duplicate of the restricted one (it was closed already, as if the
     # original had been deleted: outsiders must see exactly that).
     public["closed"].duplicate_of_id = question.id
