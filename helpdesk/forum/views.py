@@ -172,6 +172,7 @@ def ask():
                 me(), form.title.data, form.body.data, form.tags.data, form.lang.data, space=space
             )
         except UserError as error:
+            db.session.rollback()  # nothing of the refused question stays (the page below commits its visit)
             show_error(form, error)
             return _ask_page(form, into_restricted, error.status_code)
         funnel.record_posted(form.visit.data, visit_key(), question)
