@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 
 class UserError(Exception):
     """A request that cannot be carried out for a reason the user should read (never a 500)."""
@@ -20,6 +22,17 @@ class UserError(Exception):
 
 class Conflict(UserError):
     status_code = 409
+
+
+def show_error(form, error: UserError) -> None:
+    """Undo the refused change and put its message next to the field it is about (``error.field``), or above
+    the form, which is then shown again with what was typed."""
+    db.session.rollback()
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
 
 
 def wants_json() -> bool:

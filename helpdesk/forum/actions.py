@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
-from ..errors import UserError, wants_json
+from ..errors import UserError, show_error, wants_json
 from ..extensions import db
 from ..wiki import curation
 from . import queries, services
 from .forms import CloseForm
 from .models import Answer, Question
-from .views import answer_anchor, bp, me, question_url, render_thread, require_action, show_error
+from .views import answer_anchor, bp, me, question_url, render_thread, require_action
 
 _VOTE_VALUES = {"up": 1, "down": -1}
 

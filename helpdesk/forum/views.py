@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
-from ..errors import UserError, wants_json
+from ..errors import UserError, show_error, wants_json
 from ..extensions import db, login_manager
 from ..insights import funnel
 from ..insights.log import visit_key
@@ -54,16 +54,6 @@ def require_action(allowed: bool, back: str) -> None:
         flash(str(login_manager.login_message), login_manager.login_message_category)
         abort(redirect(url_for("auth.login", next=back)))
     abort(403)
-
-
-def show_error(form, error: UserError) -> None:
-    """Put a service's message next to the field it is about, or above the form."""
-    db.session.rollback()
-    field = getattr(error, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _form_status(form) -> int:

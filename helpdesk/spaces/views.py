@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
 from ..auth.services import find_user_by_email
-from ..errors import UserError, wants_json
+from ..errors import UserError, show_error, wants_json
 from ..extensions import db, login_manager
 from ..security import require
 from . import queries, services
@@ -56,15 +56,6 @@ def _refuse(message: str, status: int, back: str):
         raise UserError(message, status)
     flash(message, "error")
     return redirect(back, code=303)
-
-
-def _show_error(form, error: UserError) -> None:
-    db.session.rollback()
-    field = getattr(error, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _page_number() -> int:
@@ -171,7 +162,7 @@ def new():
             review_interval_days=form.review_interval_days.data or 90,
         )
     except UserError as error:
-        _show_error(form, error)
+        show_error(form, error)
         return render_template("spaces/new.html", form=form), error.status_code
     db.session.commit()
     flash(_("The space “%(name)s” is created.", name=space.name), "success")
@@ -253,7 +244,7 @@ def add_member(space_slug: str):
     try:
         services.add_member(space, user, me(), role=form.role.data)
     except UserError as error:
-        _show_error(form, error)
+        show_error(form, error)
         return _members_page(space, form, error.status_code)
     db.session.commit()
     flash(_("%(name)s is now a member of “%(space)s”.", name=user.name, space=space.name), "success")
@@ -423,7 +414,7 @@ def settings(space_slug: str):
         )
         services.set_member_cap(space, form.member_cap.data, me())
     except UserError as error:
-        _show_error(form, error)
+        show_error(form, error)
         return render_template("spaces/settings.html", space=space, form=form), error.status_code
     db.session.commit()
     flash(_("The settings of “%(space)s” are saved.", space=space.name), "success")
@@ -453,7 +444,7 @@ def _move(item, kind: str, back: str):
                 else:
                     services.move_page(item, chosen, me())
             except UserError as error:
-                _show_error(form, error)
+                show_error(form, error)
                 status = error.status_code
             else:
                 db.session.commit()

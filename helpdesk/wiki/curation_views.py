@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import User
-from ..errors import UserError
+from ..errors import UserError, show_error
 from ..extensions import db
 from ..permissions import can_curate_page, can_review_pages
 from ..security import require
@@ -57,8 +57,7 @@ def set_curation(path: str):
         review_by = curation.parse_review_date(form.review_by.data)
         curation.set_owner_and_review_date(page, owner, review_by)
     except UserError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
+        show_error(form, error)
         return render_page(page, curation_form=form, status=error.status_code)
     db.session.commit()
     flash(_("The owner and the review-by date are saved."), "success")
