@@ -9,6 +9,17 @@
       var meta = document.querySelector("meta[name=csrf-token]");
       return (meta && meta.content) || "";
     },
+    // Post a form's data as fetch(), asking for JSON: resolves to {ok, body} (body: the parsed answer).
+    postForJson: function (form, data) {
+      return fetch(form.action, {
+        method: "POST",
+        body: data || new FormData(form),
+        credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": window.helpdesk.csrfToken() }
+      }).then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      });
+    },
     // The plain form post, carrying the pressed button's value (form.submit() alone would drop it).
     postNormally: function (form, button) {
       var input = document.createElement("input");

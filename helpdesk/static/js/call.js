@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var csrfToken = window.helpdesk.csrfToken;
+  var postForJson = window.helpdesk.postForJson;
 
   if (!window.fetch || !window.FormData || window.helpdeskCallLog) return;
   window.helpdeskCallLog = true; // the script may be included once per button
@@ -20,15 +20,7 @@
     var label = button.dataset.label || button.textContent;
     button.dataset.label = label;
     button.disabled = true;
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
-    })
-      .then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
+    postForJson(form)
       .then(function (result) {
         if (result.ok) {
           button.textContent = result.body.message;

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  var csrfToken = window.helpdesk.csrfToken;
+  var postForJson = window.helpdesk.postForJson;
   var postNormally = window.helpdesk.postNormally;
 
   if (!window.fetch || !window.FormData) return;
@@ -20,15 +20,7 @@
       busy = true;
       var data = new FormData(form);
       data.set(button.name, button.value);
-      fetch(form.action, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
-      })
-        .then(function (response) {
-          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-        })
+      postForJson(form, data)
         .then(function (result) {
           if (result.ok) {
             score.textContent = result.body.score;

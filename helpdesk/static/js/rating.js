@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  var csrfToken = window.helpdesk.csrfToken;
+  var postForJson = window.helpdesk.postForJson;
   var postNormally = window.helpdesk.postNormally;
 
   if (!window.fetch || !window.FormData) return;
@@ -20,15 +20,7 @@
     var message = box && box.querySelector("[data-rating-message]");
     var data = new FormData(form);
     data.set(button.name, button.value);
-    fetch(form.action, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) }
-    })
-      .then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
+    postForJson(form, data)
       .then(function (result) {
         if (result.ok && box && result.body.html) {
           // Parsed as an inert document (nothing in it runs), then moved into this one.
