@@ -65,7 +65,15 @@ def _bucket_bounds(now: datetime) -> tuple[datetime, datetime]:
     return now - timedelta(days=1), now - timedelta(days=7)
 
 
-def _open_questions(viewer, filters: QueueFilter) -> Select:
+def age_bucket_clause(now: datetime):
+    """SQL: the age bucket ("day", "week", "older") of a question as of ``now``, as ``age_bucket``."""
+    day_ago, week_ago = _bucket_bounds(now)
+    return case(
+        (Question.created_at > day_ago, "day"), (Question.created_at > week_ago, "week"), else_="older"
+    )
+
+
+def open_questions(viewer, filters: QueueFilter) -> Select:
     """The queue before the age filter: open, unsolved, visible, narrowed by tag and space."""
     stmt = select(Question).where(
         Question.closed_at.is_(None),
@@ -86,7 +94,7 @@ def _open_questions(viewer, filters: QueueFilter) -> Select:
 
 def queue_questions(viewer, filters: QueueFilter, now: datetime | None = None) -> Select:
     """The queue, oldest question first, with author, space and tags loaded for the rows."""
-    stmt = _open_questions(viewer, filters)
+    stmt = open_questions(viewer, filters)
     if filters.age in BUCKET_KEYS:
         day_ago, week_ago = _bucket_bounds(now or utcnow())
         stmt = stmt.where(
@@ -103,11 +111,8 @@ def queue_questions(viewer, filters: QueueFilter, now: datetime | None = None) -
 
 def bucket_counts(viewer, filters: QueueFilter, now: datetime | None = None) -> dict[str, int]:
     """How many queued questions (tag and space filters applied, not the age filter) fall in each bucket."""
-    day_ago, week_ago = _bucket_bounds(now or utcnow())
-    bucket = case(
-        (Question.created_at > day_ago, "day"), (Question.created_at > week_ago, "week"), else_="older"
-    )
-    inner = _open_questions(viewer, filters).with_only_columns(bucket.label("bucket")).subquery()
+    bucket = age_bucket_clause(now or utcnow())
+    inner = open_questions(viewer, filters).with_only_columns(bucket.label("bucket")).subquery()
     rows = db.session.execute(select(inner.c.bucket, func.count()).group_by(inner.c.bucket))
     counts = dict.fromkeys(BUCKET_KEYS, 0)
     counts.update({key: n for key, n in rows})

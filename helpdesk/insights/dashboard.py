@@ -13,7 +13,7 @@ from sqlalchemy import case, func, or_, select
 
 from ..extensions import db
 from ..forum.models import Question
-from ..forum.queue import BUCKET_KEYS, QueueFilter, _bucket_bounds, _open_questions
+from ..forum.queue import BUCKET_KEYS, QueueFilter, age_bucket_clause, open_questions
 from ..spaces.queries import visible_clause
 from ..wiki.models import Page
 from . import calls, queries, ratings
@@ -140,13 +140,11 @@ class AgeBucket:
 def unanswered_by_age(viewer, now: datetime) -> list[AgeBucket]:
     """The unanswered queue now (open questions without an accepted answer the viewer may see) in its age
     buckets, split into those with no answer at all and those with answers but none accepted."""
-    day_ago, week_ago = _bucket_bounds(now)
-    bucket = case(
-        (Question.created_at > day_ago, "day"), (Question.created_at > week_ago, "week"), else_="older"
-    )
     inner = (
-        _open_questions(viewer, QueueFilter())
-        .with_only_columns(bucket.label("bucket"), (Question.answer_count == 0).label("unanswered"))
+        open_questions(viewer, QueueFilter())
+        .with_only_columns(
+            age_bucket_clause(now).label("bucket"), (Question.answer_count == 0).label("unanswered")
+        )
         .subquery()
     )
     stmt = select(

@@ -6,7 +6,8 @@ Each step keeps the time it first happened. Steps naming a token that is unknown
 visit key (another browser session), are ignored without a word, so a script cannot learn or touch other
 visits. Nothing from restricted spaces is kept: a visit whose question goes into a restricted space is
 deleted, and a document opened or named as the answer is kept only when it lies in a public space. The verbs
-flush, never commit; ``funnel_counts`` is the read the leads' dashboard uses.
+flush, never commit. ``funnel_counts`` counts every step over a period; the dashboard's weekly deflection
+chart (``dashboard.deflection_by_week``) counts with the same two ``AskVisit`` clauses.
 """
 
 import re
