@@ -239,6 +239,20 @@ def test_purge_deletes_events_older_than_the_retention(app, runner):
     assert db.session.scalar(select(func.count(SearchEvent.id))) == 1
 
 
+def test_purge_deletes_ask_form_visits_older_than_the_retention(app, runner):
+    from helpdesk.insights.models import AskVisit
+
+    now = utcnow()
+    for age in (1, 95):
+        db.session.add(AskVisit(token=f"{age:032x}", session_key="k", started_at=now - timedelta(days=age),
+                                shown_at=now - timedelta(days=age)))  # fmt: skip
+    db.session.commit()
+    result = runner.invoke(args=["insights", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 ask-form visits older than 90 days." in result.output
+    assert [v.token for v in db.session.scalars(select(AskVisit))] == [f"{1:032x}"]
+
+
 def test_opening_an_ask_form_suggestion_is_recorded(app, make_user, printer, lead):
     people = [signed_in(app, make_user()) for _ in range(3)]
     for client in people:

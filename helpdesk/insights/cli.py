@@ -1,4 +1,5 @@
-"""``flask --app wsgi insights purge [--days N]``: delete search log rows older than the retention period."""
+"""``flask --app wsgi insights purge [--days N]``: delete search log rows and ask-form visits older than the
+retention period."""
 
 import click
 from flask import current_app
@@ -16,8 +17,9 @@ insights_cli = AppGroup("insights", help="Maintain the search log behind the lea
     help="Keep this many days (default: HELPDESK_INSIGHTS_RETENTION_DAYS).",
 )  # fmt: skip
 def purge(days: int | None) -> None:
-    """Delete search log rows older than the retention period and print how many."""
+    """Delete search log rows and ask-form visits older than the retention period and print how many."""
     days = days or current_app.config["INSIGHTS_RETENTION_DAYS"]
-    deleted = purge_events(days)
+    searches, visits = purge_events(days)
     db.session.commit()
-    click.echo(f"Deleted {deleted} search log rows older than {days} days.")
+    click.echo(f"Deleted {searches} search log rows older than {days} days.")
+    click.echo(f"Deleted {visits} ask-form visits older than {days} days.")

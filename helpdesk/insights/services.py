@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..utils import clean_line, utcnow
-from .models import QUERY_CHARS, SearchEvent
+from .models import QUERY_CHARS, AskVisit, SearchEvent
 
 KINDS = ("search", "similar")
 # Within one visit the same query is one event: its page 2, another sort order or filter is not a new search.
@@ -94,9 +94,11 @@ def record_open(kind: str, text: str, session_key: str, rank: int, doc_id: str |
     return event
 
 
-def purge_events(older_than_days: int) -> int:
-    """Delete the events older than ``older_than_days`` days; the number deleted."""
+def purge_events(older_than_days: int) -> tuple[int, int]:
+    """Delete the search log rows and the ask-form visits (the funnel's log, keyed by visit like searches)
+    older than ``older_than_days`` days; how many of each were deleted."""
     cutoff = utcnow() - timedelta(days=older_than_days)
-    result = db.session.execute(delete(SearchEvent).where(SearchEvent.created_at < cutoff))
+    searches = db.session.execute(delete(SearchEvent).where(SearchEvent.created_at < cutoff))
+    visits = db.session.execute(delete(AskVisit).where(AskVisit.started_at < cutoff))
     db.session.flush()
-    return result.rowcount or 0
+    return searches.rowcount or 0, visits.rowcount or 0
